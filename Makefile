@@ -1,0 +1,35 @@
+# Set-up is implicit: every target creates .venv and installs what it needs on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STACK ?= dev
+PREFLIGHT_ARGS ?=
+
+.PHONY: preflight test lint typecheck unit bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt components/pyproject.toml policies/pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+preflight: $(STAMP)
+	$(PY) -m preflight $(STACK) $(PREFLIGHT_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest
+
+test: lint unit
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache bench/out

@@ -1,0 +1,57 @@
+"""tiered-sg: AWS security groups as code for a tiered topology (internet -> web -> app -> db).
+
+Value objects (:class:`Port`, :class:`Peer`, :class:`Rule`), a planning API that reads as
+sentences (:class:`Topology`, ``app.allow_from(web, Port.tcp(8080))``), the components
+(:class:`ManagedSecurityGroup`, :class:`TieredSecurityGroups`) and stack-config parsing.
+Every bad input raises :class:`TieredSgError` before any resource is registered.
+"""
+
+from tiered_sg.args import (
+    EgressArgs,
+    ManagedSecurityGroupArgs,
+    RuleArgs,
+    TierArgs,
+    TieredSecurityGroupsArgs,
+)
+from tiered_sg.chain import TieredSecurityGroups, plan_chain
+from tiered_sg.config import NAMESPACE, ChainConfig, parse_config, read_config
+from tiered_sg.errors import TieredSgError
+from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.naming import rule_name
+from tiered_sg.peers import Family, Peer, PeerKind
+from tiered_sg.plan import GroupPlan, Topology
+from tiered_sg.ports import SERVICES, Port, Protocol
+from tiered_sg.quota import RULES_PER_DIRECTION, check_quota, count_rules
+from tiered_sg.rules import Direction, Rule
+from tiered_sg.spec import ChainSpec
+
+__all__ = [
+    "NAMESPACE",
+    "RULES_PER_DIRECTION",
+    "SERVICES",
+    "ChainConfig",
+    "ChainSpec",
+    "Direction",
+    "EgressArgs",
+    "Family",
+    "GroupPlan",
+    "ManagedSecurityGroup",
+    "ManagedSecurityGroupArgs",
+    "Peer",
+    "PeerKind",
+    "Port",
+    "Protocol",
+    "Rule",
+    "RuleArgs",
+    "TierArgs",
+    "TieredSecurityGroups",
+    "TieredSecurityGroupsArgs",
+    "TieredSgError",
+    "Topology",
+    "check_quota",
+    "count_rules",
+    "parse_config",
+    "plan_chain",
+    "read_config",
+    "rule_name",
+]

@@ -1,0 +1,86 @@
+"""The components' input types. They double as the cross-language schema.
+
+``component_provider_host`` infers the package schema from these annotations and the string
+under each field, so: TypedDicts only, no ``Union``, no ``tuple``, and no
+``from __future__ import annotations`` in this module.
+"""
+
+from typing import NotRequired, TypedDict
+
+import pulumi
+
+
+class RuleArgs(TypedDict):
+    """One allow rule of a ManagedSecurityGroup: every listed port for every listed peer."""
+
+    ports: list[str]
+    """Ports: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080', 'tcp:1024-2048',
+    'udp:53', 'icmp', 'icmp:8', 'icmpv6' or 'all'."""
+    cidrs: NotRequired[list[str]]
+    """IPv4 or IPv6 CIDRs, network addresses only (e.g. '10.0.0.0/16', '2001:db8::/32')."""
+    prefix_list_ids: NotRequired[list[str]]
+    """Managed prefix list ids ('pl-...')."""
+    security_groups: NotRequired[dict[str, pulumi.Input[str]]]
+    """Other security groups as label -> group id. The label names the child rule
+    ('<group>-in-tcp-8080-from-<label>'), so keep it stable."""
+    description: NotRequired[str]
+    """Description of every rule this entry writes; generated from port and peer if omitted."""
+
+
+class ManagedSecurityGroupArgs(TypedDict):
+    """Inputs of ManagedSecurityGroup: one security group and its rules as separate resources."""
+
+    vpc_id: pulumi.Input[str]
+    """The VPC the group belongs to."""
+    description: NotRequired[str]
+    """Group description (changing it replaces the group); generated from the name if omitted."""
+    ingress: NotRequired[list[RuleArgs]]
+    """Inbound rules: who may reach members of this group, on which ports."""
+    egress: NotRequired[list[RuleArgs]]
+    """Outbound rules. Empty or omitted means no outbound traffic at all (AWS's default
+    allow-all egress rule is removed)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for the group and every one of its rules."""
+
+
+class EgressArgs(TypedDict):
+    """Extra outbound access for a tier, e.g. HTTPS to the internet for package updates."""
+
+    ports: list[str]
+    """Ports, as in TierArgs.ports."""
+    cidrs: list[str]
+    """Destination CIDRs, IPv4 or IPv6 (e.g. '0.0.0.0/0', '10.20.0.0/16')."""
+    description: NotRequired[str]
+    """Why this egress exists; generated from port and destination if omitted."""
+
+
+class TierArgs(TypedDict):
+    """One tier of the chain: a security group accepting the previous tier on its ports."""
+
+    name: str
+    """Tier name ('web', 'app', 'db'): names the group, its rules and its tiered-sg:tier tag."""
+    ports: list[str]
+    """Ports this tier serves: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080',
+    'tcp:1024-2048', 'udp:53', 'icmp', 'icmpv6' or 'all'."""
+    egress: NotRequired[list[EgressArgs]]
+    """Extra outbound access beyond the next tier (none by default)."""
+
+
+class TieredSecurityGroupsArgs(TypedDict):
+    """Inputs of TieredSecurityGroups: internet -> tier 0 -> tier 1 -> ... as security groups."""
+
+    vpc_id: pulumi.Input[str]
+    """The VPC every group belongs to."""
+    tiers: NotRequired[list[TierArgs]]
+    """Tiers in traffic order. Default: web (http, https) -> app (tcp:8080) -> db (postgres)."""
+    public_ipv4_cidrs: NotRequired[list[str]]
+    """IPv4 CIDRs the first tier accepts on its ports. Default: ['0.0.0.0/0']."""
+    public_ipv6_cidrs: NotRequired[list[str]]
+    """IPv6 CIDRs the first tier accepts on its ports. Default: none."""
+    admin_cidrs: NotRequired[dict[str, str]]
+    """Named CIDRs (name -> CIDR) allowed into the admin group; world-open CIDRs are refused.
+    Empty (the default) means no admin group at all."""
+    admin_ports: NotRequired[list[str]]
+    """Ports the admin group may reach on every tier. Default: ['ssh']."""
+    tags: NotRequired[dict[str, str]]
+    """Tags added to every group and rule (keys starting with 'tiered-sg:' are reserved)."""

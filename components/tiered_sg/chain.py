@@ -1,0 +1,111 @@
+"""TieredSecurityGroups: internet -> tier 0 -> tier 1 -> ... as chained security groups.
+
+Tier 0 accepts the public CIDRs on its ports; tier i accepts only tier i-1's group on tier i's
+ports, and tier i-1 gets the matching egress; the last tier sends nothing unless configured.
+An optional admin group accepts the admin CIDRs on the admin ports and may reach every tier on
+those ports. Groups carry the tags the policy pack reads (tiered-sg:chain/tier/position/role).
+"""
+
+from typing import Optional
+
+import pulumi
+
+from tiered_sg.args import TieredSecurityGroupsArgs
+from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.inputs import ArgPath, check_vpc_id
+from tiered_sg.naming import check_group_name
+from tiered_sg.plan import Topology
+from tiered_sg.spec import ADMIN, TAG_PREFIX, ChainSpec
+
+TYPE_TOKEN = "tiered-sg:index:TieredSecurityGroups"
+
+
+def plan_chain(name: str, spec: ChainSpec) -> Topology:
+    """The chain as a plan: groups, tags and every rule, nothing registered."""
+    topology = Topology(check_group_name(name, "chain name"), tags=spec.tags)
+    tiers = [
+        topology.group(
+            tier.name,
+            description=f"Tier {tier.name} of chain {name}, managed by tiered-sg",
+            tags=_tags(name, tier.name, position, "entry" if position == 0 else "internal"),
+        )
+        for position, tier in enumerate(spec.tiers)
+    ]
+    for peer in spec.public_peers:
+        tiers[0].allow_from(peer, *spec.tiers[0].ports)
+    for previous, group, tier in zip(tiers, tiers[1:], spec.tiers[1:], strict=False):
+        group.allow_from(previous, *tier.ports)
+    if spec.admin_peers:
+        admin = topology.group(
+            ADMIN,
+            description=f"Admin access to chain {name}, managed by tiered-sg",
+            tags=_tags(name, ADMIN, None, "admin"),
+        )
+        for peer in spec.admin_peers:
+            admin.allow_from(peer, *spec.admin_ports)
+        for group in tiers:
+            group.allow_from(admin, *spec.admin_ports)
+    for group, tier in zip(tiers, spec.tiers, strict=True):
+        for egress in tier.egress:
+            for peer in egress.peers:
+                group.allow_to(peer, *egress.ports, description=egress.description)
+    return topology
+
+
+def _tags(chain: str, tier: str, position: Optional[int], role: str) -> dict[str, str]:
+    tags = {f"{TAG_PREFIX}chain": chain, f"{TAG_PREFIX}tier": tier, f"{TAG_PREFIX}role": role}
+    if position is not None:
+        tags[f"{TAG_PREFIX}position"] = str(position)
+    return tags
+
+
+class TieredSecurityGroups(pulumi.ComponentResource):
+    """Security groups for a tiered topology: each tier accepts only the tier before it."""
+
+    group_ids: pulumi.Output[dict[str, str]]
+    """Security group id of each tier, by tier name."""
+    admin_group_id: pulumi.Output[Optional[str]]
+    """Security group id of the admin group; null when no admin CIDRs are configured."""
+    rule_count: pulumi.Output[int]
+    """How many rule resources the chain registered, over all its groups."""
+
+    def __init__(
+        self,
+        name: str,
+        args: TieredSecurityGroupsArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> None:
+        check_vpc_id(args.get("vpc_id"), ArgPath().field("vpc_id"))
+        spec = ChainSpec.from_args(args)
+        topology = plan_chain(name, spec)
+        topology.validate()
+        super().__init__(TYPE_TOKEN, name, None, opts)
+        groups = topology.build(args["vpc_id"], pulumi.ResourceOptions(parent=self))
+        self._spec = spec
+        self._groups = groups
+        self.group_ids = pulumi.Output.all(
+            **{tier.name: groups[tier.name].group_id for tier in spec.tiers}
+        )
+        self.admin_group_id = (
+            groups[ADMIN].group_id if ADMIN in groups else pulumi.Output.from_input(None)
+        )
+        self.rule_count = pulumi.Output.from_input(
+            sum(len(group.rules) for group in groups.values())
+        )
+        self.register_outputs(
+            {
+                "groupIds": self.group_ids,
+                "adminGroupId": self.admin_group_id,
+                "ruleCount": self.rule_count,
+            }
+        )
+
+    @property
+    def spec(self) -> ChainSpec:
+        """The validated inputs this chain was built from."""
+        return self._spec
+
+    @property
+    def groups(self) -> dict[str, ManagedSecurityGroup]:
+        """The groups by tier name (plus ``admin`` when present)."""
+        return dict(self._groups)

@@ -1,0 +1,218 @@
+"""Who a rule allows: an IPv4 or IPv6 CIDR, a managed prefix list, or another security group.
+
+CIDRs are parsed strictly with :mod:`ipaddress`: ``10.0.0.5/24`` (host bits set) is refused with
+the network it probably meant, and a bare address is refused with its ``/32`` (or ``/128``).
+"""
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Optional
+
+import pulumi
+from tiered_sg.errors import TieredSgError
+
+
+class PeerKind(StrEnum):
+    """The four kinds of source/destination a VPC security group rule can name."""
+
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+    PREFIX_LIST = "prefix-list"
+    GROUP = "group"
+
+
+class Family(StrEnum):
+    """IP families: AWS counts rule quotas per family."""
+
+    IPV4 = "IPv4"
+    IPV6 = "IPv6"
+
+
+_PREFIX_LIST_ID = re.compile(r"pl-[0-9a-f]{8,17}", re.ASCII)
+_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}", re.ASCII)
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,62}", re.ASCII)
+
+
+@dataclass(frozen=True, repr=False)
+class Peer:
+    """A rule's other side. Two peers are equal when they name the same addresses or group.
+
+    ``value`` is the canonical CIDR, the prefix list id, or the group's label; ``label`` is a
+    display name (a named CIDR such as ``office``) used in descriptions only, never in resource
+    names, so renaming it never replaces a rule. ``group_id`` holds a group peer's id, which may
+    be an unknown ``pulumi.Output``; it is ``None`` for a group of the same plan, resolved when the
+    plan is built.
+    """
+
+    kind: PeerKind
+    value: str
+    label: str = field(default="", compare=False)
+    group_id: Optional[pulumi.Input[str]] = field(default=None, compare=False)
+
+    # -- named constructors -------------------------------------------------------------------
+
+    @classmethod
+    def ipv4(cls, cidr: str, label: Optional[str] = None) -> "Peer":
+        """An IPv4 CIDR such as ``10.0.0.0/16``; ``label`` names it in descriptions."""
+        return cls._of_network(_parse_cidr(cidr, expect=4), label)
+
+    @classmethod
+    def ipv6(cls, cidr: str, label: Optional[str] = None) -> "Peer":
+        """An IPv6 CIDR such as ``2001:db8::/32``; ``label`` names it in descriptions."""
+        return cls._of_network(_parse_cidr(cidr, expect=6), label)
+
+    @classmethod
+    def cidr(cls, cidr: str, label: Optional[str] = None) -> "Peer":
+        """A CIDR of either family."""
+        return cls._of_network(_parse_cidr(cidr, expect=None), label)
+
+    @classmethod
+    def any_ipv4(cls) -> "Peer":
+        """Every IPv4 address (``0.0.0.0/0``)."""
+        return cls.ipv4("0.0.0.0/0")
+
+    @classmethod
+    def any_ipv6(cls) -> "Peer":
+        """Every IPv6 address (``::/0``)."""
+        return cls.ipv6("::/0")
+
+    @classmethod
+    def prefix_list(cls, prefix_list_id: str) -> "Peer":
+        """A managed prefix list by id (``pl-...``)."""
+        if not _PREFIX_LIST_ID.fullmatch(prefix_list_id):
+            raise TieredSgError(
+                "prefix list id",
+                prefix_list_id,
+                "is not a prefix list id",
+                "use the id AWS shows for the list, like 'pl-0123456789abcdef0'",
+            )
+        return cls(PeerKind.PREFIX_LIST, prefix_list_id, prefix_list_id)
+
+    @classmethod
+    def group(cls, group_id: pulumi.Input[str], label: Optional[str] = None) -> "Peer":
+        """Another security group. ``label`` (required when the id is not a plain string) names
+        it in child resource names and descriptions, so it must be stable and unique per plan."""
+        if label is None:
+            if not isinstance(group_id, str):
+                raise TieredSgError(
+                    "security group peer",
+                    group_id,
+                    "an id that is not a plain string needs a label",
+                    "pass Peer.group(other.group_id, label='web')",
+                )
+            label = group_id
+        if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
+            raise TieredSgError(
+                "security group id",
+                group_id,
+                "is not a security group id",
+                "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+            )
+        return cls(PeerKind.GROUP, check_label(label, "security group label"), label, group_id)
+
+    @classmethod
+    def planned_group(cls, name: str) -> "Peer":
+        """A group of the same plan, by name; its id is filled in when the plan is built."""
+        return cls(PeerKind.GROUP, name, name, None)
+
+    @classmethod
+    def _of_network(
+        cls, network: ipaddress.IPv4Network | ipaddress.IPv6Network, label: Optional[str]
+    ) -> "Peer":
+        kind = PeerKind.IPV4 if network.version == 4 else PeerKind.IPV6
+        text = str(network)
+        return cls(kind, text, check_label(label, "CIDR label") if label else text)
+
+    # -- views --------------------------------------------------------------------------------
+
+    @property
+    def is_cidr(self) -> bool:
+        """True for IPv4 and IPv6 CIDR peers."""
+        return self.kind in (PeerKind.IPV4, PeerKind.IPV6)
+
+    @property
+    def is_world(self) -> bool:
+        """True for a CIDR with prefix length 0 (every address of its family)."""
+        return self.is_cidr and self.value.endswith("/0")
+
+    @property
+    def families(self) -> tuple[Family, ...]:
+        """The IP families this peer's rules count against (both for groups and prefix lists)."""
+        if self.kind is PeerKind.IPV4:
+            return (Family.IPV4,)
+        if self.kind is PeerKind.IPV6:
+            return (Family.IPV6,)
+        return (Family.IPV4, Family.IPV6)
+
+    @property
+    def description(self) -> str:
+        """For descriptions: ``office (203.0.113.10/32)``, ``0.0.0.0/0``, ``web``."""
+        if self.is_cidr and self.label != self.value:
+            return f"{self.label} ({self.value})"
+        return self.label or self.value
+
+    def __repr__(self) -> str:
+        return f"Peer({self.kind.value}:{self.value})"
+
+
+def check_label(label: str, what: str) -> str:
+    """A name used in resource names: a letter, then letters, digits, '.', '_' or '-'."""
+    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+        raise TieredSgError(
+            what,
+            label,
+            "must start with a letter and hold only letters, digits, '.', '_' or '-' "
+            "(at most 63 characters)",
+            "pick a short name such as 'web' or 'office-vpn'",
+        )
+    return label
+
+
+def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    family = {4: "IPv4 CIDR", 6: "IPv6 CIDR", None: "CIDR"}[expect]
+    if not isinstance(text, str):
+        raise TieredSgError(family, text, "is not a string", "write a CIDR like '10.0.0.0/16'")
+    spec = text.strip()
+    if "/" not in spec:
+        try:
+            address = ipaddress.ip_address(spec)
+        except ValueError:
+            pass
+        else:
+            prefix = 32 if address.version == 4 else 128
+            raise TieredSgError(
+                family,
+                text,
+                "is an address without a prefix length",
+                f"write '{address}/{prefix}' for this one address",
+            )
+    try:
+        network = ipaddress.ip_network(spec, strict=True)
+    except ValueError:
+        try:
+            loose = ipaddress.ip_network(spec, strict=False)
+        except ValueError:
+            raise TieredSgError(
+                family,
+                text,
+                "is not a valid CIDR",
+                "write a network like '10.0.0.0/16' or '2001:db8::/32'",
+            ) from None
+        single = f"{spec.split('/')[0]}/{loose.max_prefixlen}"
+        raise TieredSgError(
+            family,
+            text,
+            "has host bits set",
+            f"use the network '{loose}', or '{single}' for that one address",
+        ) from None
+    if expect is not None and network.version != expect:
+        other = "IPv6" if network.version == 6 else "IPv4"
+        raise TieredSgError(
+            family,
+            text,
+            f"is an {other} CIDR where an IPv{expect} CIDR is expected",
+            f"list it with the {other} CIDRs instead",
+        )
+    return network

@@ -1,0 +1,240 @@
+"""The sentence API: plan security groups and their rules, validate, then build them at once.
+
+    topology = Topology("shop")
+    web = topology.group("web")
+    app = topology.group("app")
+    web.allow_from(Peer.any_ipv4(), Port.tcp(443))
+    app.allow_from(web, Port.tcp(8080))   # ingress on app AND the matching egress on web
+    groups = topology.build(vpc_id)       # validates every group (quota!), then registers
+
+Nothing is registered while planning, so a plan that breaks a rule (a quota, a bad port) fails
+before the first resource exists. Groups may reference each other in both directions; ``build``
+wires the ids with deferred outputs, which keeps each group's dependency on the other's URN.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Optional
+
+import pulumi
+
+from tiered_sg.args import ManagedSecurityGroupArgs, RuleArgs
+from tiered_sg.errors import TieredSgError
+from tiered_sg.group import GroupSpec, ManagedSecurityGroup
+from tiered_sg.naming import check_group_name
+from tiered_sg.peers import Peer, PeerKind
+from tiered_sg.ports import Port
+from tiered_sg.rules import Direction, Rule, check_description, dedupe
+
+_PLACEHOLDER_VPC_ID = "vpc-00000000"
+_PLACEHOLDER_GROUP_ID = "sg-00000000"
+"""Stand-ins for ids that do not exist yet while a plan is validated."""
+
+
+class GroupPlan:
+    """A security group being planned. Its methods read as sentences and return the plan."""
+
+    def __init__(
+        self,
+        topology: "Topology",
+        name: str,
+        description: Optional[str],
+        tags: Mapping[str, str],
+    ) -> None:
+        self._topology = topology
+        self.name = name
+        self.description = (
+            None if description is None else check_description(description, "group description")
+        )
+        self.tags = dict(tags)
+        self._rules: list[Rule] = []
+
+    def allow_from(
+        self, source: "GroupPlan | Peer", *ports: Port | str, description: Optional[str] = None
+    ) -> "GroupPlan":
+        """Accept ``source`` on ``ports``. A planned group as source also gets the matching
+        egress rule to this group, so both sides allow exactly this traffic."""
+        if isinstance(source, GroupPlan):
+            self._topology.check_member(source)
+        for port in self._ports(ports, "allow_from"):
+            if isinstance(source, GroupPlan):
+                self._add(Direction.INGRESS, port, Peer.planned_group(source.name), description)
+                source._add(Direction.EGRESS, port, Peer.planned_group(self.name), description)
+            else:
+                self._add(Direction.INGRESS, port, source, description)
+        return self
+
+    def allow_to(
+        self,
+        destination: "GroupPlan | Peer",
+        *ports: Port | str,
+        description: Optional[str] = None,
+    ) -> "GroupPlan":
+        """Send to ``destination`` on ``ports``. A planned group as destination also gets the
+        matching ingress rule from this group."""
+        if isinstance(destination, GroupPlan):
+            destination.allow_from(self, *ports, description=description)
+            return self
+        for port in self._ports(ports, "allow_to"):
+            self._add(Direction.EGRESS, port, destination, description)
+        return self
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The planned rules in order, each permission once."""
+        return tuple(dedupe(self._rules))
+
+    def to_args(
+        self, vpc_id: pulumi.Input[str], group_ids: Mapping[str, pulumi.Input[str]]
+    ) -> ManagedSecurityGroupArgs:
+        """The ManagedSecurityGroup args of this plan; planned groups' ids from ``group_ids``."""
+        ingress: list[RuleArgs] = []
+        egress: list[RuleArgs] = []
+        for rule in self.rules:
+            entry: RuleArgs = {"ports": [str(rule.port)], "description": rule.description}
+            peer = rule.peer
+            if peer.is_cidr:
+                entry["cidrs"] = [peer.value]
+            elif peer.kind is PeerKind.PREFIX_LIST:
+                entry["prefix_list_ids"] = [peer.value]
+            else:
+                group_id = group_ids[peer.value] if peer.group_id is None else peer.group_id
+                entry["security_groups"] = {peer.value: group_id}
+            (ingress if rule.direction is Direction.INGRESS else egress).append(entry)
+        args: ManagedSecurityGroupArgs = {
+            "vpc_id": vpc_id,
+            "ingress": ingress,
+            "egress": egress,
+            "tags": dict(self.tags),
+        }
+        if self.description is not None:
+            args["description"] = self.description
+        return args
+
+    def _add(
+        self, direction: Direction, port: Port, peer: Peer, description: Optional[str]
+    ) -> None:
+        self._rules.append(Rule.create(direction, port, peer, description))
+
+    def _ports(self, ports: Iterable[Port | str], verb: str) -> list[Port]:
+        parsed = [port if isinstance(port, Port) else Port.parse(port) for port in ports]
+        if not parsed:
+            raise TieredSgError(
+                "group", self.name, f"{verb} names no port", "pass ports such as Port.tcp(443)"
+            )
+        return parsed
+
+    def __repr__(self) -> str:
+        return f"GroupPlan({self.name!r}, {len(self.rules)} rules)"
+
+
+class Topology:
+    """A set of planned security groups. ``name`` prefixes every group's logical name; ``tags``
+    go on every group (and rule), under each group's own tags."""
+
+    def __init__(
+        self, name: Optional[str] = None, tags: Optional[Mapping[str, str]] = None
+    ) -> None:
+        self.name = None if name is None else check_group_name(name, "topology name")
+        self.tags = dict(tags or {})
+        self._groups: dict[str, GroupPlan] = {}
+
+    def group(
+        self,
+        name: str,
+        *,
+        description: Optional[str] = None,
+        tags: Optional[Mapping[str, str]] = None,
+    ) -> GroupPlan:
+        """Plan a new group. Its logical name is ``<topology name>-<name>``."""
+        check_group_name(name, "group name")
+        check_group_name(self.full_name(name))
+        if name in self._groups:
+            raise TieredSgError(
+                "group name", name, "is already planned", "give each group its own name"
+            )
+        plan = GroupPlan(self, name, description, {**self.tags, **(tags or {})})
+        self._groups[name] = plan
+        return plan
+
+    @property
+    def groups(self) -> tuple[GroupPlan, ...]:
+        """The planned groups, in planning order."""
+        return tuple(self._groups.values())
+
+    def full_name(self, group: str) -> str:
+        """The logical (Pulumi) name of a planned group."""
+        return group if self.name is None else f"{self.name}-{group}"
+
+    def check_member(self, plan: GroupPlan) -> None:
+        """Refuse a group planned in another topology."""
+        if self._groups.get(plan.name) is not plan:
+            raise TieredSgError(
+                "group",
+                plan.name,
+                "belongs to another topology",
+                "reference it with Peer.group(<its group_id>, label=...) instead",
+            )
+
+    def validate(self) -> None:
+        """Check every group exactly as it will be built (references, tags, descriptions, the
+        quota), so a bad plan fails before its first resource is registered."""
+        for plan in self.groups:
+            full_name = self.full_name(plan.name)
+            for rule in plan.rules:
+                peer = rule.peer
+                if peer.kind is not PeerKind.GROUP:
+                    continue
+                planned = peer.value in self._groups
+                if peer.group_id is not None and planned:
+                    raise TieredSgError(
+                        f"group {full_name} peer label",
+                        peer.value,
+                        "also names a group of this topology",
+                        "give the external group another label",
+                    )
+                if peer.group_id is None and not planned:
+                    raise TieredSgError(
+                        f"group {full_name} peer",
+                        peer.value,
+                        "is not a group of this topology",
+                        "plan it with topology.group(...) or use Peer.group(<id>, label=...)",
+                    )
+            placeholders = {name: _PLACEHOLDER_GROUP_ID for name in self._groups}
+            GroupSpec.from_args(full_name, plan.to_args(_PLACEHOLDER_VPC_ID, placeholders))
+
+    def build(
+        self,
+        vpc_id: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> dict[str, ManagedSecurityGroup]:
+        """Validate the whole plan, then register one ManagedSecurityGroup per planned group."""
+        self.validate()
+        deferred: dict[str, tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]]] = {
+            name: pulumi.deferred_output() for name in self._groups
+        }
+        ids = {name: output for name, (output, _) in deferred.items()}
+        built: dict[str, ManagedSecurityGroup] = {}
+        try:
+            for plan in self.groups:
+                group = ManagedSecurityGroup(
+                    self.full_name(plan.name),
+                    plan.to_args(vpc_id, ids),
+                    pulumi.ResourceOptions.merge(opts, None),
+                )
+                deferred[plan.name][1](group.group_id)
+                built[plan.name] = group
+        except BaseException as err:
+            # Rules already registered wait on the ids of groups never built: fail them too,
+            # or the program would wait forever.
+            for name, (_, resolve) in deferred.items():
+                if name not in built:
+                    resolve(pulumi.Output.from_input("").apply(_raiser(err)))
+            raise
+        return built
+
+
+def _raiser(err: BaseException) -> Callable[[str], str]:
+    def fail(_: str) -> str:
+        raise err
+
+    return fail

@@ -1,0 +1,96 @@
+"""One allow rule of one group: direction + port + peer, with its description.
+
+Security groups hold allow rules only and evaluate them as a set: there is no order and no deny.
+Two rules with the same direction, port and peer grant the same permission (AWS refuses the
+second as a duplicate), so :attr:`Rule.key` is what plans deduplicate on.
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tiered_sg.errors import TieredSgError
+from tiered_sg.peers import Peer, PeerKind
+from tiered_sg.ports import Port, Protocol
+
+MAX_DESCRIPTION = 255
+_DESCRIPTION = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*", re.ASCII)
+
+
+class Direction(StrEnum):
+    """Inbound (the group accepts from the peer) or outbound (the group sends to the peer)."""
+
+    INGRESS = "ingress"
+    EGRESS = "egress"
+
+
+RuleKey = tuple[Direction, Port, Peer]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An allow rule, validated: ICMP only with IPv4 peers, ICMPv6 only with IPv6 peers."""
+
+    direction: Direction
+    port: Port
+    peer: Peer
+    description: str
+
+    def __post_init__(self) -> None:
+        check_description(self.description, "rule description")
+        mismatch = {
+            Protocol.ICMP: (PeerKind.IPV6, "icmpv6"),
+            Protocol.ICMPV6: (PeerKind.IPV4, "icmp"),
+        }.get(self.port.protocol)
+        if mismatch and self.peer.kind is mismatch[0]:
+            raise TieredSgError(
+                "rule",
+                f"{self.port} {self.peer.value}",
+                f"{self.port.protocol} never matches {self.peer.kind.value} traffic",
+                f"use {mismatch[1]} for {self.peer.kind.value} peers",
+            )
+
+    @classmethod
+    def create(
+        cls, direction: Direction, port: Port, peer: Peer, description: str | None = None
+    ) -> "Rule":
+        """A rule with ``description``, or a generated one naming the port and the peer."""
+        if description is None:
+            preposition = "from" if direction is Direction.INGRESS else "to"
+            description = f"Allow {port.label} {preposition} {peer.description}"
+        return cls(direction, port, peer, description)
+
+    @property
+    def key(self) -> RuleKey:
+        """What makes two rules the same permission (the description does not)."""
+        return (self.direction, self.port, self.peer)
+
+
+def check_description(text: str, what: str) -> str:
+    """AWS's constraints on group and rule descriptions: 255 characters from a fixed set."""
+    if not isinstance(text, str):
+        raise TieredSgError(what, text, "is not a string", "write a short sentence")
+    if len(text) > MAX_DESCRIPTION:
+        raise TieredSgError(
+            what,
+            text,
+            f"is {len(text)} characters long, AWS allows {MAX_DESCRIPTION}",
+            "shorten it",
+        )
+    if not _DESCRIPTION.fullmatch(text):
+        bad = sorted({c for c in text if not _DESCRIPTION.fullmatch(c)})
+        raise TieredSgError(
+            what,
+            text,
+            f"contains characters AWS refuses: {''.join(bad)!r}",
+            "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+        )
+    return text
+
+
+def dedupe(rules: list[Rule]) -> list[Rule]:
+    """The rules in order, each permission once (the first rule's description wins)."""
+    seen: dict[RuleKey, Rule] = {}
+    for rule in rules:
+        seen.setdefault(rule.key, rule)
+    return list(seen.values())

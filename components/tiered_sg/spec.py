@@ -1,0 +1,247 @@
+"""Validation of the chain's inputs, shared by component args and stack config.
+
+:meth:`ChainSpec.from_args` reads a plain mapping (TieredSecurityGroupsArgs, or decoded stack
+config) and checks everything before anything is registered: shapes (a string where a list is
+expected), unknown keys, values (ports, strict CIDRs), and the rules between them (duplicate tier
+names, no tiers, world-open admin CIDRs). Errors name the argument path, or with a config
+:class:`ArgPath` the config key, e.g. ``tiered-sg:tiers[1].ports[0]``.
+"""
+
+from collections.abc import Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+
+from tiered_sg.args import EgressArgs, TierArgs, TieredSecurityGroupsArgs
+from tiered_sg.errors import TieredSgError
+from tiered_sg.inputs import (
+    ArgPath,
+    as_list,
+    as_mapping,
+    as_str,
+    check_keys,
+    parse_cidrs,
+    parse_description,
+    parse_ports,
+    parse_tags,
+)
+from tiered_sg.naming import check_group_name
+from tiered_sg.peers import Peer, PeerKind, check_label
+from tiered_sg.ports import Port
+
+ADMIN = "admin"
+"""Name of the admin group; reserved, no tier may use it."""
+TAG_PREFIX = "tiered-sg:"
+"""Prefix of the tags the chain writes (chain, tier, position, role); reserved for users."""
+CHAIN_TAGS = 4
+
+DEFAULT_TIERS: list[TierArgs] = [
+    {"name": "web", "ports": ["http", "https"]},
+    {"name": "app", "ports": ["tcp:8080"]},
+    {"name": "db", "ports": ["postgres"]},
+]
+DEFAULT_PUBLIC_IPV4_CIDRS = ["0.0.0.0/0"]
+DEFAULT_ADMIN_PORTS = ["ssh"]
+
+CHAIN_FIELDS = (
+    "vpc_id",
+    "tiers",
+    "public_ipv4_cidrs",
+    "public_ipv6_cidrs",
+    "admin_cidrs",
+    "admin_ports",
+    "tags",
+)
+_TIER_FIELDS = ("name", "ports", "egress")
+_EGRESS_FIELDS = ("ports", "cidrs", "description")
+_TIERS_EXAMPLE = "write a list such as [{'name': 'web', 'ports': ['https']}]"
+_EGRESS_EXAMPLE = "write a list such as [{'ports': ['https'], 'cidrs': ['0.0.0.0/0']}]"
+
+
+@dataclass(frozen=True)
+class EgressSpec:
+    """Extra outbound access of a tier."""
+
+    ports: tuple[Port, ...]
+    peers: tuple[Peer, ...]
+    description: Optional[str]
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """One validated tier."""
+
+    name: str
+    ports: tuple[Port, ...]
+    egress: tuple[EgressSpec, ...]
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """Validated chain inputs, everything but the VPC id."""
+
+    tiers: tuple[TierSpec, ...]
+    public_peers: tuple[Peer, ...]
+    admin_peers: tuple[Peer, ...]
+    admin_ports: tuple[Port, ...]
+    tags: Mapping[str, str]
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, object], at: Optional[ArgPath] = None) -> "ChainSpec":
+        """Validate ``args`` (absent or None keys take their defaults). Keys are spelled as
+        ``at`` spells them: snake_case for args, camelCase for config."""
+        at = at or ArgPath()
+        raw = as_mapping(args, at, "the chain's arguments", "pass a mapping of arguments")
+        check_keys(raw, CHAIN_FIELDS, at)
+
+        def value(field: str, default: object) -> object:
+            found = raw.get(at.shown(field))
+            return deepcopy(default) if found is None else found
+
+        tiers = _parse_tiers(value("tiers", DEFAULT_TIERS), at.field("tiers"))
+        ipv4 = parse_cidrs(
+            value("public_ipv4_cidrs", DEFAULT_PUBLIC_IPV4_CIDRS),
+            at.field("public_ipv4_cidrs"),
+            family=4,
+        )
+        ipv6 = parse_cidrs(value("public_ipv6_cidrs", []), at.field("public_ipv6_cidrs"), 6)
+        if not ipv4 and not ipv6:
+            raise at.field("public_ipv4_cidrs").error(
+                [],
+                f"is empty and so is {at.field('public_ipv6_cidrs')}, so the entry tier "
+                f"{tiers[0].name!r} would accept no traffic",
+                "list the addresses allowed in, e.g. ['0.0.0.0/0'] or ['10.0.0.0/8']",
+            )
+        admin_peers = _parse_admin_cidrs(value("admin_cidrs", {}), at.field("admin_cidrs"))
+        admin_ports = _parse_admin_ports(
+            value("admin_ports", DEFAULT_ADMIN_PORTS), at.field("admin_ports")
+        )
+        tags = parse_tags(
+            value("tags", {}),
+            at.field("tags"),
+            reserved=("aws:", TAG_PREFIX),
+            limit=50 - CHAIN_TAGS,
+        )
+        return cls(tiers, ipv4 + ipv6, admin_peers, admin_ports, tags)
+
+    def to_args(self, vpc_id: pulumi.Input[str]) -> TieredSecurityGroupsArgs:
+        """Canonical TieredSecurityGroupsArgs for this spec."""
+        return {
+            "vpc_id": vpc_id,
+            "tiers": [_tier_args(tier) for tier in self.tiers],
+            "public_ipv4_cidrs": _values(self.public_peers, PeerKind.IPV4),
+            "public_ipv6_cidrs": _values(self.public_peers, PeerKind.IPV6),
+            "admin_cidrs": {peer.label: peer.value for peer in self.admin_peers},
+            "admin_ports": [str(port) for port in self.admin_ports],
+            "tags": dict(self.tags),
+        }
+
+
+def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
+    items = as_list(value, at, "tiers", _TIERS_EXAMPLE)
+    if not items:
+        raise at.error(items, "a chain needs at least one tier", _TIERS_EXAMPLE)
+    tiers: list[TierSpec] = []
+    seen: dict[str, int] = {}
+    for position, item in enumerate(items):
+        tier_at = at.index(position)
+        tier = as_mapping(item, tier_at, "a tier", _TIERS_EXAMPLE)
+        check_keys(tier, _TIER_FIELDS, tier_at)
+        name_at = tier_at.field("name")
+        name = as_str(tier.get("name"), name_at, "a tier name", "write a name such as 'web'")
+        try:
+            check_group_name(name, "tier name")
+        except TieredSgError as err:
+            raise name_at.anchor(err) from None
+        if name == ADMIN:
+            raise name_at.error(name, "is reserved for the admin group", "rename the tier")
+        if name in seen:
+            raise name_at.error(
+                name, f"is already the name of tier {seen[name]}", "give each tier its own name"
+            )
+        seen[name] = position
+        egress_at = tier_at.field("egress")
+        egress = as_list(tier.get("egress") or [], egress_at, "egress rules", _EGRESS_EXAMPLE)
+        tiers.append(
+            TierSpec(
+                name,
+                parse_ports(tier.get("ports"), tier_at.field("ports")),
+                tuple(_parse_egress(e, egress_at.index(i)) for i, e in enumerate(egress)),
+            )
+        )
+    return tuple(tiers)
+
+
+def _parse_egress(value: object, at: ArgPath) -> EgressSpec:
+    egress = as_mapping(value, at, "an egress rule", _EGRESS_EXAMPLE)
+    check_keys(egress, _EGRESS_FIELDS, at)
+    peers = parse_cidrs(egress.get("cidrs"), at.field("cidrs"))
+    if not peers:
+        raise at.field("cidrs").error([], "lists no destination", "write ['0.0.0.0/0'] or a range")
+    description = egress.get("description")
+    return EgressSpec(
+        parse_ports(egress.get("ports"), at.field("ports")),
+        peers,
+        None if description is None else parse_description(description, at.field("description")),
+    )
+
+
+def _parse_admin_cidrs(value: object, at: ArgPath) -> tuple[Peer, ...]:
+    cidrs = as_mapping(
+        value, at, "a mapping of names to CIDRs", "write {'office': '203.0.113.10/32'}"
+    )
+    peers: list[Peer] = []
+    for name, cidr in cidrs.items():
+        where = at.key(name)
+        try:
+            label = check_label(name, "admin CIDR name")
+        except TieredSgError as err:
+            raise TieredSgError(f"{at} key", name, err.problem, err.hint) from None
+        text = as_str(cidr, where, "a CIDR string", "write a CIDR such as '203.0.113.10/32'")
+        try:
+            peer = Peer.cidr(text, label)
+        except TieredSgError as err:
+            raise where.anchor(err) from None
+        if peer.is_world:
+            raise where.error(
+                text,
+                "opens admin access to the whole internet",
+                "list the office or VPN ranges admins connect from, e.g. '203.0.113.10/32'",
+            )
+        peers.append(peer)
+    return tuple(peers)
+
+
+def _parse_admin_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
+    ports = parse_ports(value, at)
+    for position, port in enumerate(ports):
+        if port.is_all_traffic:
+            raise at.index(position).error(
+                str(port),
+                "would let the admin group reach every port of every tier",
+                "name the admin ports, e.g. ['ssh'] or ['rdp']",
+            )
+    return ports
+
+
+def _tier_args(tier: TierSpec) -> TierArgs:
+    args: TierArgs = {"name": tier.name, "ports": [str(port) for port in tier.ports]}
+    if tier.egress:
+        args["egress"] = [_egress_args(egress) for egress in tier.egress]
+    return args
+
+
+def _egress_args(egress: EgressSpec) -> EgressArgs:
+    args: EgressArgs = {
+        "ports": [str(port) for port in egress.ports],
+        "cidrs": [peer.value for peer in egress.peers],
+    }
+    if egress.description is not None:
+        args["description"] = egress.description
+    return args
+
+
+def _values(peers: tuple[Peer, ...], kind: PeerKind) -> list[str]:
+    return [peer.value for peer in peers if peer.kind is kind]

@@ -1,0 +1,167 @@
+"""The normalised rule model every policy judges, whatever resource carried the rule."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, Literal
+
+Direction = Literal["ingress", "egress"]
+# What a missing piece of a rule prevents us from knowing; the checks skip only that part.
+Aspect = Literal["direction", "protocol", "ports", "sources", "peers", "description", "rule"]
+# "unknown": computed, known at `pulumi up`. "malformed": wrong type/value, will never be valid.
+UnknownKind = Literal["unknown", "malformed"]
+PeerKind = Literal["self", "group", "prefix-list"]
+
+ALL: Final = "all"
+TCP: Final = "tcp"
+UDP: Final = "udp"
+ICMP: Final = "icmp"
+ICMPV6: Final = "icmpv6"
+
+MIN_PORT: Final = 0
+MAX_PORT: Final = 65535
+
+EMPTY_TAGS: Final[Mapping[str, str]] = MappingProxyType({})
+
+
+@dataclass(frozen=True, order=True)
+class PortRange:
+    """An inclusive range of TCP/UDP ports; ``PortRange(0, 0)`` is port 0 only."""
+
+    start: int
+    end: int
+
+    def covers(self, port: int) -> bool:
+        return self.start <= port <= self.end
+
+    @property
+    def is_every_port(self) -> bool:
+        return self.start <= MIN_PORT and self.end >= MAX_PORT
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+
+EVERY_PORT: Final = PortRange(MIN_PORT, MAX_PORT)
+
+
+@dataclass(frozen=True)
+class UnknownField:
+    """One part of a rule that could not be read, and why."""
+
+    field: str
+    aspect: Aspect
+    kind: UnknownKind
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.reason}"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A non-CIDR source/destination: ``self``, another group, or a prefix list.
+
+    ``value`` is the id (or name) as written, ``None`` when unknown in preview;
+    ``field`` is the property it came from, the key to look up in ``propertyDependencies``.
+    """
+
+    kind: PeerKind
+    value: str | None
+    field: str
+
+    def __str__(self) -> str:
+        if self.kind == "self":
+            return "self"
+        if self.value is None:
+            return f"{self.kind} (id unknown in preview)"
+        return self.value
+
+
+@dataclass(frozen=True)
+class NormalizedRule:
+    """One rule: direction, protocol, ports and every source (or destination for egress).
+
+    ``protocol`` is ``tcp``/``udp``/``icmp``/``icmpv6``/``all`` or another protocol number as a
+    decimal string, ``None`` when unknown. ``ports`` is only meaningful for tcp/udp/all: ``all``
+    always carries ``EVERY_PORT``; tcp/udp carry ``None`` when the ports are unknown; other
+    protocols carry ``None`` (they have no ports). ``origin`` says where the rule was written.
+    """
+
+    direction: Direction | None
+    protocol: str | None
+    ports: PortRange | None
+    ipv4_cidrs: tuple[str, ...] = ()
+    ipv6_cidrs: tuple[str, ...] = ()
+    other_sources: tuple[Peer, ...] = ()
+    description: str | None = None
+    unknowns: tuple[UnknownField, ...] = ()
+    origin: str = "rule"
+    # ICMP type and code (AWS keeps them in fromPort/toPort); None when not icmp or unreadable.
+    icmp: tuple[int, int] | None = None
+    # AWS's own allow-all egress that aws-native keeps when no egress is declared.
+    implicit: bool = False
+
+    @property
+    def cidrs(self) -> tuple[str, ...]:
+        return self.ipv4_cidrs + self.ipv6_cidrs
+
+    def unknowns_for(self, *aspects: Aspect) -> tuple[UnknownField, ...]:
+        """Unknown parts that matter to a check needing ``aspects`` (whole-rule gaps always do)."""
+        wanted = {*aspects, "rule"}
+        return tuple(u for u in self.unknowns if u.aspect in wanted)
+
+    def describe(self, peer_names: Mapping[Peer, str] | None = None) -> str:
+        """The rule as a phrase, e.g. ``ingress tcp 22 from 0.0.0.0/0``.
+
+        ``peer_names`` replaces peers by better labels (a resolved group's name).
+        """
+        direction = self.direction or "ingress/egress (direction unknown)"
+        preposition = "to" if self.direction == "egress" else "from"
+        names = peer_names or {}
+        peers = [*self.cidrs, *(names.get(p, str(p)) for p in self.other_sources)]
+        peers += [f"{u.field} ({u.reason})" for u in self.unknowns if u.aspect == "sources"]
+        where = ", ".join(peers) if peers else "no source"
+        return f"{direction} {describe_traffic(self.protocol, self.ports)} {preposition} {where}"
+
+
+def describe_traffic(protocol: str | None, ports: PortRange | None) -> str:
+    """``tcp 22``, ``udp 21-80``, ``all traffic``, ``icmp``, ``protocol 50``."""
+    if protocol is None:
+        return "(protocol unknown)"
+    if protocol == ALL:
+        return "all traffic"
+    if protocol in (TCP, UDP):
+        return f"{protocol} {ports}" if ports is not None else f"{protocol} (ports unknown)"
+    if protocol in (ICMP, ICMPV6):
+        return protocol
+    return f"protocol {protocol}"
+
+
+ResourceKind = Literal["group", "default-group", "rule"]
+
+
+@dataclass(frozen=True)
+class NormalizedResource:
+    """A security-group-related resource reduced to what the policies need.
+
+    For a rule resource, ``owner`` is the group it attaches to (``securityGroupId``/``groupId``).
+    ``inline_declared`` says whether the group declares inline rules at all.
+    """
+
+    resource_type: str
+    kind: ResourceKind
+    rules: tuple[NormalizedRule, ...]
+    description: str | None = None
+    description_unknown: bool = False
+    owner: Peer | None = None
+    tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
+    unknowns: tuple[UnknownField, ...] = ()
+
+    @property
+    def inline_rules(self) -> tuple[NormalizedRule, ...]:
+        if self.kind == "rule":
+            return ()
+        return tuple(r for r in self.rules if not r.implicit)

@@ -1,0 +1,405 @@
+"""Stack-wide view of security groups: which group owns each rule, which groups each rule names,
+and the traffic flows that result. Pure: no SDK objects, so preflight and benchmarks reuse it.
+
+Feed it one ``ResourceRecord`` per resource (type, urn, props, propertyDependencies,
+dependencies), props in any form ``values.plain`` accepts (raw engine JSON with unknown
+sentinels and secret envelopes, SDK proxies, or plain dicts)::
+
+    topo = analyze([ResourceRecord(type_, urn, outputs, {"securityGroupId": [group_urn]}, [])])
+    for flow in flows(topo):
+        print(flow.source.label, "->", flow.destination.label, flow.protocol, flow.ports)
+
+Group ids are unknown in preview, so a rule's group is found, in order: by a known id (``id`` or
+``groupId`` in the group's outputs); through ``propertyDependencies`` of the id property (the
+engine records which resource an input came from); through ``dependencies`` when that leaves a
+single group. A rule on a VPC's ``defaultSecurityGroupId`` belongs to that VPC's default group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Final, Literal, NamedTuple
+
+from .fields import is_world, parse_cidr
+from .model import (
+    ALL,
+    EMPTY_TAGS,
+    EVERY_PORT,
+    Direction,
+    NormalizedRule,
+    Peer,
+    PortRange,
+    UnknownField,
+)
+from .normalize import DEFAULT_SECURITY_GROUP, GROUP_TYPES, RULE_TYPES, normalize_resource
+from .values import plain
+
+_NO_DEPENDENCIES: Final[Mapping[str, Sequence[str]]] = MappingProxyType({})
+
+# VPC resources whose outputs name the VPC's default security group.
+VPC_DEFAULT_GROUP_OUTPUT: Final[Mapping[str, str]] = {
+    "aws:ec2/vpc:Vpc": "defaultSecurityGroupId",
+    "aws:ec2/defaultVpc:DefaultVpc": "defaultSecurityGroupId",
+    "aws-native:ec2:Vpc": "defaultSecurityGroup",
+}
+DEFAULT_GROUP_SUFFIX: Final = "#defaultSecurityGroup"
+
+
+class ResourceRecord(NamedTuple):
+    """One stack resource as the engine describes it to ``AnalyzeStack``."""
+
+    type: str
+    urn: str
+    props: Any
+    property_dependencies: Mapping[str, Sequence[str]] = _NO_DEPENDENCIES
+    dependencies: Sequence[str] = ()
+
+
+def resource_name(urn: str) -> str:
+    """The logical name: the URN's last ``::`` segment."""
+    return urn.rsplit("::", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A security group. ``synthetic`` groups are VPC default groups seen only via a VPC output."""
+
+    urn: str
+    name: str
+    resource_type: str
+    group_id: str | None
+    is_default: bool
+    tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
+    description: str | None = None
+    inline_rules: tuple[NormalizedRule, ...] = ()
+    synthetic: bool = False
+
+
+@dataclass(frozen=True)
+class ResolvedPeer:
+    """A group named by a rule (``self`` included), and the group it resolved to."""
+
+    peer: Peer
+    group_urn: str | None
+    via: str
+
+
+RuleStyle = Literal["inline", "resource"]
+
+
+@dataclass(frozen=True)
+class ResolvedRule:
+    """A rule and the group it belongs to. ``via`` says how the group was found, or why not."""
+
+    rule: NormalizedRule
+    resource_urn: str
+    resource_type: str
+    style: RuleStyle
+    group_urn: str | None
+    via: str
+    peers: tuple[ResolvedPeer, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
+
+    @property
+    def resource_name(self) -> str:
+        return resource_name(self.resource_urn)
+
+    def describe(self) -> str:
+        """The rule as a phrase, naming resolved groups: ``ingress tcp 8080 from group 'web'``."""
+        names = {
+            p.peer: f"group '{resource_name(p.group_urn)}'"
+            for p in self.peers
+            if p.group_urn is not None and p.peer.kind == "group"
+        }
+        return self.rule.describe(names)
+
+
+@dataclass(frozen=True)
+class Topology:
+    groups: Mapping[str, Group]
+    rules: tuple[ResolvedRule, ...]
+    # Inline rules dropped because a rule resource on the same group declares the same traffic:
+    # the provider reads every rule of a group back into its ``ingress``/``egress`` outputs.
+    mirrored: tuple[ResolvedRule, ...] = ()
+
+    def rules_of(self, group_urn: str) -> tuple[ResolvedRule, ...]:
+        return tuple(r for r in self.rules if r.group_urn == group_urn)
+
+    def unresolved(self) -> tuple[ResolvedRule, ...]:
+        return tuple(r for r in self.rules if r.group_urn is None)
+
+
+EndpointKind = Literal["internet", "cidr", "group", "prefix-list", "unresolved"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    kind: EndpointKind
+    label: str
+    group_urn: str | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Traffic a rule allows: from ``source`` to ``destination``; ``ports`` for tcp/udp/all."""
+
+    direction: Direction | None
+    group: Endpoint
+    peer: Endpoint
+    protocol: str | None
+    ports: PortRange | None
+    rule_urn: str
+    origin: str
+
+    @property
+    def source(self) -> Endpoint:
+        return self.group if self.direction == "egress" else self.peer
+
+    @property
+    def destination(self) -> Endpoint:
+        return self.peer if self.direction == "egress" else self.group
+
+
+class _Index:
+    """Groups by URN and by id, and which URNs stand for a group (a VPC stands for its default)."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, Group] = {}
+        self.by_id: dict[str, str] = {}
+        self.stands_for: dict[str, str] = {}
+
+    def add(self, group: Group, alias_urn: str | None = None, ids: Iterable[Any] = ()) -> None:
+        self.groups[group.urn] = group
+        self.stands_for[alias_urn or group.urn] = group.urn
+        for value in ids:
+            if isinstance(value, str) and value:
+                self.by_id.setdefault(value, group.urn)
+
+    def candidates(self, urns: Iterable[str], exclude: frozenset[str] = frozenset()) -> list[str]:
+        """Groups among ``urns``; real groups win over VPC default groups."""
+        found = list(dict.fromkeys(self.stands_for[u] for u in urns if u in self.stands_for))
+        found = [u for u in found if u not in exclude]
+        real = [u for u in found if not self.groups[u].synthetic]
+        return real or found
+
+
+def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> Topology:
+    """Index the groups of a stack and resolve every rule (inline or resource) to its group."""
+    rows = [r if isinstance(r, ResourceRecord) else ResourceRecord(*r) for r in records]
+    index = _Index()
+    inline_sources: list[tuple[ResourceRecord, Group]] = []
+    for row in rows:
+        props = plain(row.props)
+        if row.type in GROUP_TYPES:
+            group = _group(row, props)
+            index.add(group, ids=_ids(props))
+            inline_sources.append((row, group))
+        elif row.type in VPC_DEFAULT_GROUP_OUTPUT and isinstance(props, Mapping):
+            default_id = props.get(VPC_DEFAULT_GROUP_OUTPUT[row.type])
+            group = Group(
+                urn=row.urn + DEFAULT_GROUP_SUFFIX,
+                name=f"default group of {resource_name(row.urn)}",
+                resource_type=row.type,
+                group_id=default_id if isinstance(default_id, str) else None,
+                is_default=True,
+                synthetic=True,
+            )
+            index.add(group, alias_urn=row.urn, ids=[default_id])
+
+    attached = [rule for row in rows if row.type in RULE_TYPES for rule in _attached(row, index)]
+    inline = [rule for row, group in inline_sources for rule in _inline(row, group, index)]
+    declared = {(r.group_urn, atom) for r in attached for atom in atoms(r)}
+    kept = [r for r in inline if not _mirrors(r, declared)]
+    mirrored = [r for r in inline if _mirrors(r, declared)]
+    return Topology(MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored))
+
+
+def _group(row: ResourceRecord, props: Any) -> Group:
+    normalized = normalize_resource(row.type, props, outputs=True)
+    assert normalized is not None  # row.type is a group type
+    ids = _ids(props)
+    return Group(
+        urn=row.urn,
+        name=resource_name(row.urn),
+        resource_type=row.type,
+        group_id=ids[0] if ids else None,
+        is_default=row.type == DEFAULT_SECURITY_GROUP,
+        tags=normalized.tags,
+        description=normalized.description,
+        inline_rules=normalized.inline_rules,
+    )
+
+
+def _ids(props: Any) -> list[str]:
+    if not isinstance(props, Mapping):
+        return []
+    return [v for v in (props.get("id"), props.get("groupId")) if isinstance(v, str) and v]
+
+
+def _inline(row: ResourceRecord, group: Group, index: _Index) -> list[ResolvedRule]:
+    return [
+        ResolvedRule(
+            rule=rule,
+            resource_urn=row.urn,
+            resource_type=row.type,
+            style="inline",
+            group_urn=group.urn,
+            via="inline",
+            peers=tuple(_resolve_peers(rule, group.urn, row, index)),
+            tags=group.tags,
+        )
+        for rule in group.inline_rules
+    ]
+
+
+def _attached(row: ResourceRecord, index: _Index) -> list[ResolvedRule]:
+    normalized = normalize_resource(row.type, row.props, outputs=True)
+    assert normalized is not None  # row.type is a rule type
+    rule = normalized.rules[0]
+    owner, via = _resolve(normalized.owner, row, index)
+    peers = _resolve_peers(rule, owner, row, index)
+    claimed = frozenset(p.group_urn for p in peers if p.group_urn is not None)
+    if owner is None and normalized.owner is not None and normalized.owner.value is None:
+        owner, via = _from_dependencies(row, index, claimed, via)
+    if owner is not None:
+        peers = [ResolvedPeer(p.peer, owner, "self") if p.peer.kind == "self" else p for p in peers]
+    return [
+        ResolvedRule(
+            rule=rule,
+            resource_urn=row.urn,
+            resource_type=row.type,
+            style="resource",
+            group_urn=owner,
+            via=via,
+            peers=tuple(peers),
+            tags=normalized.tags,
+        )
+    ]
+
+
+def _resolve(ref: Peer | None, row: ResourceRecord, index: _Index) -> tuple[str | None, str]:
+    if ref is None:
+        return None, "no group id is set"
+    if ref.value is not None and ref.value in index.by_id:
+        return index.by_id[ref.value], "id"
+    key = ref.field.split(".")[0].split("[")[0]
+    found = index.candidates(row.property_dependencies.get(key, ()))
+    if len(found) == 1:
+        return found[0], "propertyDependencies"
+    if len(found) > 1:
+        return None, f"{key} depends on several groups"
+    if ref.value is not None:
+        return None, f"{ref.value} is not a group of this stack"
+    return None, f"{key} is unknown in preview and has no recorded dependency"
+
+
+def _from_dependencies(
+    row: ResourceRecord, index: _Index, claimed: frozenset[str], reason: str
+) -> tuple[str | None, str]:
+    found = index.candidates(row.dependencies, exclude=claimed)
+    if len(found) == 1:
+        return found[0], "dependencies"
+    return None, reason
+
+
+def _resolve_peers(
+    rule: NormalizedRule, owner: str | None, row: ResourceRecord, index: _Index
+) -> list[ResolvedPeer]:
+    peers: list[ResolvedPeer] = []
+    for peer in rule.other_sources:
+        if peer.kind == "self":
+            peers.append(ResolvedPeer(peer, owner, "self"))
+        elif peer.kind == "group":
+            urn, via = _resolve(peer, row, index)
+            peers.append(ResolvedPeer(peer, urn, via))
+    return peers
+
+
+# One AWS rule: AWS counts and de-duplicates rules per (traffic, single peer).
+Atom = tuple[Any, ...]
+
+
+def atoms(resolved: ResolvedRule) -> list[Atom]:
+    """The AWS rules this rule expands to: one per peer (CIDR, group, prefix list)."""
+    rule = resolved.rule
+    ports: PortRange | tuple[int, int] | None = rule.ports
+    if rule.protocol == ALL:
+        ports = EVERY_PORT
+    elif rule.icmp is not None:
+        ports = rule.icmp
+    traffic = (rule.direction, rule.protocol, ports)
+    result: list[Atom] = []
+    for cidr in rule.cidrs:
+        parsed = parse_cidr(cidr, "cidr")
+        key = str(parsed[1]) if not isinstance(parsed, UnknownField) else cidr
+        result.append((*traffic, "cidr", key))
+    for peer in rule.other_sources:
+        target = next((p.group_urn for p in resolved.peers if p.peer == peer), None)
+        # ``self`` and a reference to the group's own id are the same AWS rule.
+        kind = "group" if peer.kind == "self" else peer.kind
+        result.append((*traffic, kind, target or peer.value or id(peer)))
+    return result
+
+
+def _mirrors(rule: ResolvedRule, declared: set[tuple[str | None, Atom]]) -> bool:
+    mine = atoms(rule)
+    return bool(mine) and all((rule.group_urn, atom) in declared for atom in mine)
+
+
+def flows(topology: Topology) -> tuple[Flow, ...]:
+    """Every (peer, group, protocol, ports, direction) the stack's rules allow, one per peer."""
+    result: list[Flow] = []
+    for resolved in topology.rules:
+        rule = resolved.rule
+        group = _group_endpoint(topology, resolved.group_urn, resolved)
+        for peer in _peer_endpoints(topology, resolved):
+            result.append(
+                Flow(
+                    direction=rule.direction,
+                    group=group,
+                    peer=peer,
+                    protocol=rule.protocol,
+                    ports=rule.ports,
+                    rule_urn=resolved.resource_urn,
+                    origin=rule.origin,
+                )
+            )
+    return tuple(result)
+
+
+def _group_endpoint(topology: Topology, urn: str | None, resolved: ResolvedRule) -> Endpoint:
+    if urn is None or urn not in topology.groups:
+        return Endpoint("unresolved", f"group of {resolved.resource_name} ({resolved.via})")
+    return Endpoint("group", topology.groups[urn].name, urn)
+
+
+def _peer_endpoints(topology: Topology, resolved: ResolvedRule) -> list[Endpoint]:
+    rule = resolved.rule
+    endpoints: list[Endpoint] = []
+    for cidr in rule.cidrs:
+        parsed = parse_cidr(cidr, "cidr")
+        world = not isinstance(parsed, UnknownField) and is_world(parsed[1])
+        endpoints.append(Endpoint("internet" if world else "cidr", cidr))
+    for resolved_peer in resolved.peers:
+        if resolved_peer.group_urn is not None:
+            endpoints.append(_group_endpoint(topology, resolved_peer.group_urn, resolved))
+        else:
+            endpoints.append(Endpoint("unresolved", f"{resolved_peer.peer} ({resolved_peer.via})"))
+    for peer in rule.other_sources:
+        if peer.kind == "prefix-list":
+            endpoints.append(Endpoint("prefix-list", str(peer)))
+    for gap in rule.unknowns_for("sources"):
+        endpoints.append(Endpoint("unresolved", str(gap)))
+    return endpoints
+
+
+def groups_by_tag(topology: Topology, key: str) -> Mapping[str, list[Group]]:
+    """Groups sharing a tag value (e.g. every group of one chain)."""
+    grouped: dict[str, list[Group]] = defaultdict(list)
+    for group in topology.groups.values():
+        if key in group.tags:
+            grouped[group.tags[key]].append(group)
+    return grouped

@@ -1,0 +1,95 @@
+"""Turn property values as the engine or the SDK hands them over into plain Python values.
+
+Props reach a policy in one of three forms:
+- raw engine JSON (a harness, preflight): unknowns are sentinel strings, secrets are
+  ``{"4dabf…": "1b47…", "value": v}`` envelopes;
+- SDK-deserialised (``pulumi preview``): secrets already unwrapped, but the dicts/lists are
+  ``unknown_checking_proxy`` objects whose item access RAISES ``UnknownValueError`` for an unknown;
+- ``Secret`` objects (only in the SDK's remediation path).
+``plain`` accepts all three and never raises, so a single unknown never aborts a whole policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pulumi_policy import Secret
+from pulumi_policy.proxy import UnknownValueError
+
+UNKNOWN_STRING: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN_NUMBER: Final = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
+UNKNOWN_BOOL: Final = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"
+UNKNOWN_ARRAY: Final = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2"
+UNKNOWN_OBJECT: Final = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
+# Assets and archives never occur in security-group props, but the SDK treats them as unknowns too.
+UNKNOWN_ASSET: Final = "030794c1-ac77-496b-92df-f27374a8bd58"
+UNKNOWN_ARCHIVE: Final = "e48ece36-62e2-4504-bad9-02848725956a"
+
+SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
+SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
+
+_SENTINEL_KINDS: Final[Mapping[str, str]] = {
+    UNKNOWN_STRING: "string",
+    UNKNOWN_NUMBER: "number",
+    UNKNOWN_BOOL: "boolean",
+    UNKNOWN_ARRAY: "array",
+    UNKNOWN_OBJECT: "object",
+    UNKNOWN_ASSET: "asset",
+    UNKNOWN_ARCHIVE: "archive",
+}
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value the engine cannot know yet (``pulumi preview``); ``kind`` is the sentinel's type.
+
+    The engine encodes every computed value with the string sentinel whatever its schema type,
+    so ``kind`` is informative only: never infer the field's type from it.
+    """
+
+    kind: str = "string"
+
+    def __str__(self) -> str:
+        return "(unknown in preview)"
+
+
+def is_unknown(value: object) -> bool:
+    """True for an ``Unknown`` or a raw sentinel string."""
+    return isinstance(value, Unknown) or (isinstance(value, str) and value in _SENTINEL_KINDS)
+
+
+def plain(value: Any) -> Any:
+    """Return ``value`` as plain dicts, lists and scalars, with unknowns as ``Unknown``.
+
+    Secrets are unwrapped (a policy judges the value; it never prints a whole props dump).
+    """
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, str):
+        kind = _SENTINEL_KINDS.get(value)
+        return Unknown(kind) if kind is not None else value
+    if isinstance(value, Secret):
+        return plain(value.value)
+    if isinstance(value, Mapping):
+        return _plain_mapping(value)
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        return [_item(value, i) for i in range(len(value))]
+    return value
+
+
+def _plain_mapping(mapping: Mapping[Any, Any]) -> Any:
+    keys = list(mapping)
+    if SIG_KEY in keys and _item(mapping, SIG_KEY) == SECRET_SIG:
+        return plain(_item(mapping, "value")) if "value" in keys else Unknown("secret")
+    # Any other envelope (asset, archive) stays a dict: no security-group field holds one.
+    return {str(key): _item(mapping, key) for key in keys}
+
+
+def _item(container: Any, key: Any) -> Any:
+    # The SDK's proxies raise on access to an unknown; the exception carries the sentinel.
+    try:
+        return plain(container[key])
+    except UnknownValueError as error:
+        return Unknown(_SENTINEL_KINDS.get(error.unknown_type_sentinel, "string"))

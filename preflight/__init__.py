@@ -1,0 +1,1 @@
+"""Offline preview: the program under mocks, the policy pack over the real Analyzer protocol."""

@@ -1,0 +1,100 @@
+"""The text report, laid out like `pulumi preview`: tree, flows, policy verdicts, summary."""
+
+from collections import defaultdict
+
+from preflight.analysis import PreflightResult
+from preflight.harness import Diagnostic, EnforcementLevel
+from preflight.recorder import STACK_TYPE, PlannedResource
+from preflight.render.labels import endpoint_label, flow_key, traffic_label
+
+
+def render_text(result: PreflightResult) -> str:
+    lines: list[str] = []
+    verb = "Previewing update" if result.mode == "preview" else "Planning update (--up: known ids)"
+    lines.append(f"{verb} ({result.stack.stack}) — offline: program under mocks, no cloud calls")
+    lines.append("")
+    lines.extend(_tree(result))
+    lines.append("")
+    lines.extend(_flows(result))
+    lines.append("")
+    lines.extend(_policies(result))
+    lines.append("")
+    lines.append(_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def _tree(result: PreflightResult) -> list[str]:
+    stack_urn = f"urn:pulumi:{result.stack.stack}::{result.stack.project}::{STACK_TYPE}::"
+    stack_urn += f"{result.stack.project}-{result.stack.stack}"
+    children: dict[str, list[PlannedResource]] = defaultdict(list)
+    for resource in result.resources:
+        children[resource.parent or stack_urn].append(resource)
+    rows: list[tuple[str, str]] = [(STACK_TYPE, f"{result.stack.project}-{result.stack.stack}")]
+
+    def walk(urn: str, prefix: str) -> None:
+        kids = children.get(urn, [])
+        for i, kid in enumerate(kids):
+            last = i == len(kids) - 1
+            rows.append((prefix + ("└─ " if last else "├─ ") + kid.type, kid.name))
+            walk(kid.urn, prefix + ("   " if last else "│  "))
+
+    walk(stack_urn, "")
+    type_width = max(len(t) for t, _ in rows) + 3
+    name_width = max(len(n) for _, n in rows) + 3
+    lines = [f"     {'Type':<{type_width}}{'Name':<{name_width}}Plan"]
+    lines += [f" +   {t:<{type_width}}{n:<{name_width}}create" for t, n in rows]
+    lines += ["", "Resources:", f"    + {len(rows)} to create"]
+    return lines
+
+
+def _flows(result: PreflightResult) -> list[str]:
+    lines = ["Traffic flows (read from the planned rule resources):"]
+    if not result.flows:
+        return [*lines, "    none: nothing can reach anything"]
+    header = ("Direction", "From", "To", "Traffic", "Rule")
+    rows = [
+        (
+            f.direction or "?",
+            endpoint_label(f.source),
+            endpoint_label(f.destination),
+            traffic_label(f),
+            f.rule_urn.rsplit("::", 1)[-1],
+        )
+        for f in sorted(result.flows, key=flow_key)
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        lines.append(
+            "    " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        )
+    return lines
+
+
+def _policies(result: PreflightResult) -> list[str]:
+    diagnostics = result.verdicts.diagnostics
+    mark = "❌" if result.mandatory_count else ("⚠️" if diagnostics else "✅")
+    lines = ["Policies:", f"    {mark} {result.pack_name}"]
+    if not diagnostics:
+        lines.append("        no violations")
+    order = {EnforcementLevel.MANDATORY: 0, EnforcementLevel.ADVISORY: 1}
+    for diagnostic in sorted(
+        diagnostics, key=lambda d: (order.get(d.enforcement_level, 2), d.policy_name, d.urn)
+    ):
+        lines.extend(_diagnostic(diagnostic))
+    return lines
+
+
+def _diagnostic(diagnostic: Diagnostic) -> list[str]:
+    where = diagnostic.urn.rsplit("::", 1)[-1]
+    head = f"        - [{diagnostic.enforcement_level.value}]  {diagnostic.policy_name}  ({where})"
+    body = [f"          {line}" for line in diagnostic.detail.strip().splitlines()]
+    return [head, *body]
+
+
+def _summary(result: PreflightResult) -> str:
+    advisory = len(result.verdicts.diagnostics) - result.mandatory_count
+    verdict = "BLOCKED" if result.mandatory_count else "OK"
+    return (
+        f"Summary: {verdict}: {len(result.resources) + 1} resources, {len(result.flows)} flows; "
+        f"{result.mandatory_count} mandatory, {advisory} advisory violation(s)."
+    )

@@ -1,0 +1,267 @@
+"""Stack config -> chain inputs: defaults, decoding, and every error naming key, value and fix."""
+
+import json
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+from tiered_sg import ChainSpec, Peer, Port, TieredSgError, parse_config, read_config
+from tiered_sg.config import CONFIG_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_config_means_the_documented_defaults():
+    config = parse_config({"aws:region": "us-east-1"})
+    spec = config.spec
+    assert config.vpc_id is None
+    assert [(t.name, t.ports) for t in spec.tiers] == [
+        ("web", (Port.tcp(80), Port.tcp(443))),
+        ("app", (Port.tcp(8080),)),
+        ("db", (Port.tcp(5432),)),
+    ]
+    assert all(t.egress == () for t in spec.tiers)
+    assert spec.public_peers == (Peer.any_ipv4(),)
+    assert spec.admin_peers == ()
+    assert spec.admin_ports == (Port.tcp(22),)
+    assert spec.tags == {}
+
+
+def test_project_file_declares_every_key_with_the_programs_defaults():
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    declared = project["config"]
+    assert set(declared) == set(CONFIG_KEYS)
+    for key, declaration in declared.items():
+        assert declaration["description"], key
+        assert "default" in declaration, f"{key} has no default: every stack would have to set it"
+    defaults = {f"tiered-sg:{k}": json.dumps(d["default"]) for k, d in declared.items()}
+    defaults["tiered-sg:vpcId"] = declared["vpcId"]["default"]
+    assert parse_config(defaults) == parse_config({})
+
+
+def test_structured_values_may_arrive_encoded_or_decoded():
+    encoded = parse_config(
+        {
+            "tiered-sg:vpcId": "vpc-0123456789abcdef0",
+            "tiered-sg:tiers": '[{"name": "web", "ports": ["https"]}]',
+            "tiered-sg:adminCidrs": '{"office": "203.0.113.10/32"}',
+            "tiered-sg:adminPorts": '["ssh", "rdp"]',
+            "tiered-sg:publicIpv6Cidrs": '["::/0"]',
+            "tiered-sg:tags": '{"team": "platform"}',
+        }
+    )
+    decoded = parse_config(
+        {
+            "tiered-sg:vpcId": "vpc-0123456789abcdef0",
+            "tiered-sg:tiers": [{"name": "web", "ports": ["https"]}],
+            "tiered-sg:adminCidrs": {"office": "203.0.113.10/32"},
+            "tiered-sg:adminPorts": ["ssh", "rdp"],
+            "tiered-sg:publicIpv6Cidrs": ["::/0"],
+            "tiered-sg:tags": {"team": "platform"},
+        }
+    )
+    assert encoded == decoded
+    assert encoded.vpc_id == "vpc-0123456789abcdef0"
+    assert encoded.spec.admin_peers[0].description == "office (203.0.113.10/32)"
+    assert encoded.spec.public_peers == (Peer.any_ipv4(), Peer.any_ipv6())
+
+
+def test_to_args_round_trips_through_the_chain_validation():
+    config = parse_config(
+        {
+            "tiered-sg:tiers": [
+                {"name": "web", "ports": ["https"]},
+                {
+                    "name": "app",
+                    "ports": ["tcp:8080"],
+                    "egress": [
+                        {"ports": ["https"], "cidrs": ["0.0.0.0/0"], "description": "Updates"}
+                    ],
+                },
+            ],
+            "tiered-sg:adminCidrs": {"office": "203.0.113.10/32"},
+            "tiered-sg:publicIpv6Cidrs": ["::/0"],
+            "tiered-sg:tags": {"team": "platform"},
+        }
+    )
+    args = config.to_args("vpc-0123456789abcdef0")
+    assert args["vpc_id"] == "vpc-0123456789abcdef0"
+    assert args["admin_cidrs"] == {"office": "203.0.113.10/32"}
+    assert ChainSpec.from_args(args) == config.spec
+
+
+def test_empty_vpc_id_means_the_default_vpc():
+    assert parse_config({"tiered-sg:vpcId": ""}).vpc_id is None
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"tiered-sg:adminCidr": "{}"},
+            "config key 'tiered-sg:adminCidr': is not a setting of tiered-sg; "
+            "did you mean 'tiered-sg:adminCidrs'?",
+        ),
+        (
+            {"tiered-sg:admin_ports": '["ssh"]'},
+            "config key 'tiered-sg:admin_ports': is not a setting of tiered-sg; "
+            "did you mean 'tiered-sg:adminPorts'?",
+        ),
+        (
+            {
+                "tiered-sg:tiers": '[{"name": "web", "ports": ["https"]}, '
+                '{"name": "app", "ports": ["tcp:99999"]}]'
+            },
+            "tiered-sg:tiers[1].ports[0] 'tcp:99999': port 99999 is out of range 0-65535; "
+            "use a port from 0 to 65535",
+        ),
+        (
+            {"tiered-sg:tiers": '[{"name": "web", "ports": ["htps"]}]'},
+            "tiered-sg:tiers[0].ports[0] 'htps': is not a known service or protocol; "
+            "did you mean 'https'?",
+        ),
+        (
+            {"tiered-sg:adminPorts": "ssh"},
+            "tiered-sg:adminPorts 'ssh': is a single value where a list is expected; write a YAML "
+            "list under tiered-sg:adminPorts in Pulumi.<stack>.yaml, or set items with "
+            "`pulumi config set --path 'adminPorts[0]' <value>`",
+        ),
+        (
+            {"tiered-sg:publicIpv4Cidrs": "0.0.0.0/0"},
+            "tiered-sg:publicIpv4Cidrs '0.0.0.0/0': is a single value where a list is expected; "
+            "write a YAML list under tiered-sg:publicIpv4Cidrs in Pulumi.<stack>.yaml, or set "
+            "items with `pulumi config set --path 'publicIpv4Cidrs[0]' <value>`",
+        ),
+        (
+            {"tiered-sg:adminCidrs": "203.0.113.10/32"},
+            "tiered-sg:adminCidrs '203.0.113.10/32': is a single value where a mapping is "
+            "expected; write a YAML mapping under tiered-sg:adminCidrs in Pulumi.<stack>.yaml, or "
+            "set entries with `pulumi config set --path 'adminCidrs.<name>' <value>`",
+        ),
+        (
+            {"tiered-sg:adminCidrs": '{"office": "0.0.0.0/0"}'},
+            "tiered-sg:adminCidrs.office '0.0.0.0/0': opens admin access to the whole internet; "
+            "list the office or VPN ranges admins connect from, e.g. '203.0.113.10/32'",
+        ),
+        (
+            {"tiered-sg:adminCidrs": '{"office": "203.0.113.10/24"}'},
+            "tiered-sg:adminCidrs.office '203.0.113.10/24': has host bits set; use the network "
+            "'203.0.113.0/24', or '203.0.113.10/32' for that one address",
+        ),
+        (
+            {"tiered-sg:adminCidrs": '{"my office": "203.0.113.10/32"}'},
+            "tiered-sg:adminCidrs key 'my office': must start with a letter and hold only letters, "
+            "digits, '.', '_' or '-' (at most 63 characters); pick a short name such as 'web' or "
+            "'office-vpn'",
+        ),
+        (
+            {"tiered-sg:publicIpv4Cidrs": '["::/0"]'},
+            "tiered-sg:publicIpv4Cidrs[0] '::/0': is an IPv6 CIDR where an IPv4 CIDR is expected; "
+            "list it with the IPv6 CIDRs instead",
+        ),
+        (
+            {"tiered-sg:publicIpv6Cidrs": '["10.0.0.0/8"]'},
+            "tiered-sg:publicIpv6Cidrs[0] '10.0.0.0/8': is an IPv4 CIDR where an IPv6 CIDR is "
+            "expected; list it with the IPv4 CIDRs instead",
+        ),
+        (
+            {"tiered-sg:publicIpv4Cidrs": "[]"},
+            "tiered-sg:publicIpv4Cidrs []: is empty and so is tiered-sg:publicIpv6Cidrs, so the "
+            "entry tier 'web' would accept no traffic; list the addresses allowed in, e.g. "
+            "['0.0.0.0/0'] or ['10.0.0.0/8']",
+        ),
+        (
+            {"tiered-sg:tiers": "[]"},
+            "tiered-sg:tiers []: a chain needs at least one tier; "
+            "write a list such as [{'name': 'web', 'ports': ['https']}]",
+        ),
+        (
+            {"tiered-sg:tiers": '[{"name": "web"}]'},
+            "tiered-sg:tiers[0].ports None: is null where a list of ports is expected; "
+            "write a list such as ['https', 'tcp:8080']",
+        ),
+        (
+            {
+                "tiered-sg:tiers": '[{"name": "web", "ports": ["https"]}, '
+                '{"name": "web", "ports": ["ssh"]}]'
+            },
+            "tiered-sg:tiers[1].name 'web': is already the name of tier 0; "
+            "give each tier its own name",
+        ),
+        (
+            {"tiered-sg:tiers": '[{"name": "web", "port": ["https"]}]'},
+            "tiered-sg:tiers[0] key 'port': is not a known setting; did you mean 'ports'?",
+        ),
+        (
+            {"tiered-sg:tiers": '[{"name": 7, "ports": ["https"]}]'},
+            "tiered-sg:tiers[0].name 7: is a number where a tier name is expected; "
+            "write a name such as 'web'",
+        ),
+        (
+            {
+                "tiered-sg:tiers": '[{"name": "web", "ports": ["https"], "egress": '
+                '[{"ports": ["https"], "cidrs": ["0.0.0.0/0"], "description": "updates <3"}]}]'
+            },
+            "tiered-sg:tiers[0].egress[0].description 'updates <3': contains characters AWS "
+            "refuses: '<'; use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+        ),
+        (
+            {"tiered-sg:adminPorts": '["all"]'},
+            "tiered-sg:adminPorts[0] 'all': would let the admin group reach every port of every "
+            "tier; name the admin ports, e.g. ['ssh'] or ['rdp']",
+        ),
+        (
+            {"tiered-sg:tags": '{"tiered-sg:tier": "x"}'},
+            "tiered-sg:tags key 'tiered-sg:tier': keys starting with 'tiered-sg:' are reserved; "
+            "rename the tag",
+        ),
+        (
+            {"tiered-sg:tags": '{"team:name": 3}'},
+            'tiered-sg:tags["team:name"] 3: is a number where a tag value (a string) is '
+            "expected; quote the value",
+        ),
+        (
+            {"tiered-sg:vpcId": "vpc-123"},
+            "tiered-sg:vpcId 'vpc-123': is not a VPC id; "
+            "use the id AWS shows, like 'vpc-0123456789abcdef0'",
+        ),
+    ],
+)
+def test_config_errors_name_the_key_the_value_and_the_fix(values, message):
+    with pytest.raises(TieredSgError) as caught:
+        parse_config(values)
+    assert str(caught.value) == message
+
+
+def test_read_config_merges_the_engine_environment_and_the_runtime_config(monkeypatch):
+    monkeypatch.setenv(
+        "PULUMI_CONFIG",
+        json.dumps(
+            {
+                "tiered-sg:adminCidrs": '{"office": "203.0.113.10/32"}',
+                "tiered-sg:vpcId": "vpc-00000000",
+            }
+        ),
+    )
+    pulumi.runtime.set_all_config({"tiered-sg:vpcId": "vpc-0123456789abcdef0"}, [])
+    try:
+        config = read_config()
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    assert config.vpc_id == "vpc-0123456789abcdef0"
+    assert [p.label for p in config.spec.admin_peers] == ["office"]
+
+
+def test_read_config_reports_misspelled_keys_from_the_runtime(monkeypatch):
+    monkeypatch.delenv("PULUMI_CONFIG", raising=False)
+    pulumi.runtime.set_all_config({"tiered-sg:tier": "[]", "aws:region": "us-east-1"}, [])
+    try:
+        with pytest.raises(TieredSgError) as caught:
+            read_config()
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    assert str(caught.value) == (
+        "config key 'tiered-sg:tier': is not a setting of tiered-sg; "
+        "did you mean 'tiered-sg:tiers'?"
+    )

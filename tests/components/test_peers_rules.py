@@ -1,0 +1,312 @@
+"""Peer, Rule, naming and the quota: the pure pieces every component is built from."""
+
+import pulumi
+import pytest
+from tiered_sg import (
+    Direction,
+    Family,
+    Peer,
+    PeerKind,
+    Port,
+    Rule,
+    TieredSgError,
+    check_quota,
+    count_rules,
+    rule_name,
+)
+from tiered_sg.naming import check_group_name, sanitize
+from tiered_sg.rules import dedupe
+
+# -- peers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "kind", "value"),
+    [
+        (lambda: Peer.ipv4("10.0.0.0/16"), PeerKind.IPV4, "10.0.0.0/16"),
+        (lambda: Peer.ipv4(" 10.0.0.0/255.255.0.0 "), PeerKind.IPV4, "10.0.0.0/16"),
+        (lambda: Peer.ipv6("2001:DB8::/32"), PeerKind.IPV6, "2001:db8::/32"),
+        (lambda: Peer.cidr("2001:db8:0:0::/64"), PeerKind.IPV6, "2001:db8::/64"),
+        (lambda: Peer.cidr("192.0.2.0/24"), PeerKind.IPV4, "192.0.2.0/24"),
+        (lambda: Peer.any_ipv4(), PeerKind.IPV4, "0.0.0.0/0"),
+        (lambda: Peer.any_ipv6(), PeerKind.IPV6, "::/0"),
+        (
+            lambda: Peer.prefix_list("pl-0123456789abcdef0"),
+            PeerKind.PREFIX_LIST,
+            "pl-0123456789abcdef0",
+        ),
+        (lambda: Peer.group("sg-0123456789abcdef0"), PeerKind.GROUP, "sg-0123456789abcdef0"),
+        (lambda: Peer.group("sg-0123456789abcdef0", label="legacy"), PeerKind.GROUP, "legacy"),
+    ],
+)
+def test_peer_canonical_values(build, kind, value):
+    peer = build()
+    assert (peer.kind, peer.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Peer.ipv4("10.0.0.5/24"),
+            "IPv4 CIDR '10.0.0.5/24': has host bits set; "
+            "use the network '10.0.0.0/24', or '10.0.0.5/32' for that one address",
+        ),
+        (
+            lambda: Peer.ipv6("2001:db8::1/32"),
+            "IPv6 CIDR '2001:db8::1/32': has host bits set; "
+            "use the network '2001:db8::/32', or '2001:db8::1/128' for that one address",
+        ),
+        (
+            lambda: Peer.ipv4("::/0"),
+            "IPv4 CIDR '::/0': is an IPv6 CIDR where an IPv4 CIDR is expected; "
+            "list it with the IPv6 CIDRs instead",
+        ),
+        (
+            lambda: Peer.ipv6("0.0.0.0/0"),
+            "IPv6 CIDR '0.0.0.0/0': is an IPv4 CIDR where an IPv6 CIDR is expected; "
+            "list it with the IPv4 CIDRs instead",
+        ),
+        (
+            lambda: Peer.ipv4("10.0.0.5"),
+            "IPv4 CIDR '10.0.0.5': is an address without a prefix length; "
+            "write '10.0.0.5/32' for this one address",
+        ),
+        (
+            lambda: Peer.cidr("10.0.0.0/33"),
+            "CIDR '10.0.0.0/33': is not a valid CIDR; "
+            "write a network like '10.0.0.0/16' or '2001:db8::/32'",
+        ),
+        (
+            lambda: Peer.prefix_list("pl-xyz"),
+            "prefix list id 'pl-xyz': is not a prefix list id; "
+            "use the id AWS shows for the list, like 'pl-0123456789abcdef0'",
+        ),
+        (
+            lambda: Peer.group("web"),
+            "security group id 'web': is not a security group id; "
+            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+        ),
+        (
+            lambda: Peer.ipv4("10.0.0.0/8", label="my office"),
+            "CIDR label 'my office': must start with a letter and hold only letters, digits, "
+            "'.', '_' or '-' (at most 63 characters); "
+            "pick a short name such as 'web' or 'office-vpn'",
+        ),
+    ],
+)
+def test_peer_refusals(build, message):
+    with pytest.raises(TieredSgError) as caught:
+        build()
+    assert str(caught.value) == message
+
+
+def test_group_peer_with_an_output_id_needs_a_label(pulumi_runtime):
+    def program():
+        group_id = pulumi.Output.from_input("sg-0123456789abcdef0")
+        with pytest.raises(TieredSgError, match="an id that is not a plain string needs a label"):
+            Peer.group(group_id)
+        return Peer.group(group_id, label="web")
+
+    peer = pulumi_runtime.run(program)
+    assert (peer.kind, peer.value) == (PeerKind.GROUP, "web")
+
+
+@pytest.mark.parametrize(
+    ("peer", "world"),
+    [
+        (Peer.any_ipv4(), True),
+        (Peer.any_ipv6(), True),
+        (Peer.cidr("0:0:0:0:0:0:0:0/0"), True),
+        (Peer.cidr("0::/0"), True),
+        (Peer.ipv4("10.0.0.0/8"), False),
+        (Peer.ipv6("2001:db8::/32"), False),
+        (Peer.prefix_list("pl-0123456789abcdef0"), False),
+        (Peer.group("sg-0123456789abcdef0"), False),
+    ],
+)
+def test_is_world(peer, world):
+    assert peer.is_world is world
+
+
+def test_peer_equality_ignores_labels():
+    assert Peer.ipv4("203.0.113.10/32", label="office") == Peer.ipv4("203.0.113.10/32")
+    assert Peer.ipv4("203.0.113.10/32", label="office").description == "office (203.0.113.10/32)"
+    assert Peer.any_ipv4().description == "0.0.0.0/0"
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def test_generated_descriptions_name_port_and_peer():
+    ingress = Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4())
+    egress = Rule.create(Direction.EGRESS, Port.tcp(5432), Peer.planned_group("db"))
+    named = Rule.create(Direction.INGRESS, Port.tcp(22), Peer.ipv4("203.0.113.10/32", "office"))
+    assert ingress.description == "Allow https (tcp:443) from 0.0.0.0/0"
+    assert egress.description == "Allow postgres (tcp:5432) to db"
+    assert named.description == "Allow ssh (tcp:22) from office (203.0.113.10/32)"
+
+
+@pytest.mark.parametrize(
+    ("port", "peer", "message"),
+    [
+        (
+            Port.icmpv6(),
+            Peer.any_ipv4(),
+            "rule 'icmpv6 0.0.0.0/0': icmpv6 never matches ipv4 traffic; use icmp for ipv4 peers",
+        ),
+        (
+            Port.icmp(),
+            Peer.any_ipv6(),
+            "rule 'icmp ::/0': icmp never matches ipv6 traffic; use icmpv6 for ipv6 peers",
+        ),
+    ],
+)
+def test_icmp_family_mismatch_is_refused(port, peer, message):
+    with pytest.raises(TieredSgError) as caught:
+        Rule.create(Direction.INGRESS, port, peer)
+    assert str(caught.value) == message
+
+
+def test_description_must_suit_aws():
+    with pytest.raises(TieredSgError) as caught:
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4(), "web <3")
+    assert str(caught.value) == (
+        "rule description 'web <3': contains characters AWS refuses: '<'; "
+        "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"
+    )
+    with pytest.raises(TieredSgError, match="is 256 characters long, AWS allows 255"):
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4(), "x" * 256)
+
+
+def test_dedupe_keeps_the_first_of_each_permission():
+    first = Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4(), "first")
+    again = Rule.create(Direction.INGRESS, Port.parse("https"), Peer.ipv4("0.0.0.0/0"), "again")
+    other = Rule.create(Direction.EGRESS, Port.tcp(443), Peer.any_ipv4())
+    assert first.key == again.key
+    assert dedupe([first, again, other]) == [first, other]
+
+
+# -- naming -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "name"),
+    [
+        (
+            Rule.create(Direction.INGRESS, Port.tcp(8080), Peer.planned_group("web")),
+            "app-in-tcp-8080-from-web",
+        ),
+        (
+            Rule.create(Direction.EGRESS, Port.tcp(5432), Peer.planned_group("db")),
+            "app-out-tcp-5432-to-db",
+        ),
+        (
+            Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4()),
+            "app-in-tcp-443-from-0.0.0.0-0",
+        ),
+        (
+            Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv6()),
+            "app-in-tcp-443-from----0",
+        ),
+        (
+            Rule.create(Direction.INGRESS, Port.tcp(22), Peer.ipv4("203.0.113.10/32", "office")),
+            "app-in-tcp-22-from-203.0.113.10-32",
+        ),
+        (
+            Rule.create(Direction.INGRESS, Port.icmp(3, 4), Peer.any_ipv4()),
+            "app-in-icmp-3-4-from-0.0.0.0-0",
+        ),
+        (
+            Rule.create(Direction.EGRESS, Port.all_traffic(), Peer.any_ipv4()),
+            "app-out-all-to-0.0.0.0-0",
+        ),
+        (
+            Rule.create(
+                Direction.INGRESS,
+                Port.tcp_range(1024, 2048),
+                Peer.prefix_list("pl-0123456789abcdef0"),
+            ),
+            "app-in-tcp-1024-2048-from-pl-0123456789abcdef0",
+        ),
+    ],
+)
+def test_rule_names_come_from_content(rule, name):
+    assert rule_name("app", rule) == name
+    assert "::" not in name
+
+
+def test_sanitize_keeps_only_urn_safe_characters():
+    assert sanitize("2001:db8::/32") == "2001-db8---32"
+    assert sanitize("a b/c:d") == "a-b-c-d"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "sg-web",
+            "security group name 'sg-web': AWS refuses group names that start with 'sg-'; "
+            "drop the prefix, e.g. 'web'",
+        ),
+        (
+            "1web",
+            "security group name '1web': must start with a letter and hold only letters, digits, "
+            "'_' or '-' (at most 100 characters); pick a short name such as 'web' or 'shop-app'",
+        ),
+    ],
+)
+def test_group_name_refusals(name, message):
+    with pytest.raises(TieredSgError) as caught:
+        check_group_name(name)
+    assert str(caught.value) == message
+
+
+# -- quota ------------------------------------------------------------------------------------
+
+
+def _ingress_from_cidrs(count: int) -> list[Rule]:
+    return [
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.ipv4(f"10.0.{i}.0/24"))
+        for i in range(count)
+    ]
+
+
+def test_group_and_prefix_list_rules_count_in_both_families():
+    rules = [
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv4()),
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv6()),
+        Rule.create(Direction.INGRESS, Port.tcp(443), Peer.planned_group("web")),
+        Rule.create(Direction.EGRESS, Port.tcp(443), Peer.prefix_list("pl-0123456789abcdef0")),
+    ]
+    counts = count_rules(rules)
+    assert counts[(Direction.INGRESS, Family.IPV4)] == 2
+    assert counts[(Direction.INGRESS, Family.IPV6)] == 2
+    assert counts[(Direction.EGRESS, Family.IPV4)] == 1
+    assert counts[(Direction.EGRESS, Family.IPV6)] == 1
+
+
+def test_sixty_rules_per_direction_and_family_fit():
+    check_quota("web", _ingress_from_cidrs(60))
+
+
+def test_sixty_one_rules_are_refused_naming_group_direction_family_and_count():
+    with pytest.raises(TieredSgError) as caught:
+        check_quota("shop-web", _ingress_from_cidrs(61))
+    assert str(caught.value) == (
+        "security group 'shop-web': 61 inbound IPv4 rules exceed the AWS quota of 60 per "
+        "direction and IP family (group and prefix-list rules count in both families); merge "
+        "CIDRs or ports into wider ranges or a prefix list, split the group, or raise the quota "
+        "with AWS"
+    )
+
+
+def test_a_group_reference_tips_a_full_ipv6_bucket_over():
+    rules = [
+        Rule.create(Direction.EGRESS, Port.tcp(443), Peer.ipv6(f"2001:db8:{i:x}::/48"))
+        for i in range(60)
+    ]
+    check_quota("web", rules)
+    rules.append(Rule.create(Direction.EGRESS, Port.tcp(443), Peer.planned_group("app")))
+    with pytest.raises(TieredSgError, match="61 outbound IPv6 rules"):
+        check_quota("web", rules)

@@ -1,0 +1,510 @@
+"""Resource policies, run through the real policy objects as the SDK calls them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.policies.unit.sgkit import (
+    DEFAULT_SG,
+    NATIVE_IN,
+    NATIVE_OUT,
+    NATIVE_SG,
+    SG,
+    SG_RULE,
+    VPC_IN,
+    VPC_OUT,
+    U,
+    check,
+    inline,
+    sg,
+    vpc_rule,
+)
+
+ADMIN = "sg-no-public-admin-ports"
+HIGH_RISK = "sg-no-public-high-risk-ports"
+ALL_TRAFFIC = "sg-no-public-all-traffic"
+ALLOWLIST = "sg-public-ports-allowlist"
+EGRESS = "sg-no-unrestricted-egress"
+DESCRIBED = "sg-rules-described"
+DEFAULT = "sg-default-group-closed"
+PUBLIC_INGRESS = (ADMIN, HIGH_RISK, ALL_TRAFFIC, ALLOWLIST)
+
+
+def ingress_on(
+    type_: str,
+    protocol: Any,
+    from_port: Any,
+    to_port: Any = None,
+    cidr: str = "0.0.0.0/0",
+    **extra: Any,
+) -> dict[str, Any]:
+    """The same ingress rule written for each resource type."""
+    to_port = from_port if to_port is None else to_port
+    v6 = ":" in cidr
+    if type_ in (SG, DEFAULT_SG):
+        key = "ipv6CidrBlocks" if v6 else "cidrBlocks"
+        return sg(ingress=[inline(protocol, from_port, to_port, **{key: [cidr]}, **extra)])
+    if type_ == SG_RULE:
+        key = "ipv6CidrBlocks" if v6 else "cidrBlocks"
+        return {
+            "type": "ingress",
+            "securityGroupId": "sg-1",
+            "protocol": protocol,
+            "fromPort": from_port,
+            "toPort": to_port,
+            key: [cidr],
+            **extra,
+        }
+    if type_ == VPC_IN:
+        return vpc_rule(
+            protocol, from_port, to_port, **{"cidrIpv6" if v6 else "cidrIpv4": cidr}, **extra
+        )
+    item = {
+        "ipProtocol": protocol,
+        "fromPort": from_port,
+        "toPort": to_port,
+        "cidrIpv6" if v6 else "cidrIp": cidr,
+        **extra,
+    }
+    if type_ == NATIVE_SG:
+        return {"groupDescription": "g", "securityGroupIngress": [item], "securityGroupEgress": []}
+    return {"groupId": "sg-1", **item}
+
+
+INGRESS_TYPES = (SG, SG_RULE, VPC_IN, NATIVE_SG, NATIVE_IN)
+
+
+# --- sg-no-public-admin-ports -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("type_", INGRESS_TYPES)
+def test_admin_ssh_from_world_blocked_on_every_type(type_: str) -> None:
+    outcome = check(ADMIN, type_, ingress_on(type_, "tcp", 22), name="web")
+    assert len(outcome.violations) == 1, outcome.text()
+    message = outcome.violations[0]
+    assert "'web'" in message
+    assert "ingress tcp 22 from 0.0.0.0/0" in message
+    assert "admin port 22" in message and "Fix:" in message
+
+
+@pytest.mark.parametrize("type_", INGRESS_TYPES)
+def test_admin_ssh_from_an_admin_cidr_is_fine_on_every_type(type_: str) -> None:
+    assert check(ADMIN, type_, ingress_on(type_, "tcp", 22, cidr="203.0.113.10/32")).clean
+
+
+@pytest.mark.parametrize(
+    ("protocol", "from_port", "to_port"),
+    [
+        (" TCP ", 22, 22),
+        ("6", 22, 22),
+        (6, 22.0, 22.0),
+        ("udp", 3389, 3389),
+        ("17", "3389", "3389"),
+        ("tcp", 0, 65535),
+        ("tcp", 21, 80),
+        ("-1", 0, 0),  # naive: ports 0-0 -> nothing open
+        ("all", 443, 443),  # naive: only 443
+        (-1, 5000, 5000),
+    ],
+)
+def test_admin_tricky_protocols_and_ports_are_blocked(
+    protocol: Any, from_port: Any, to_port: Any
+) -> None:
+    outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, protocol, from_port, to_port))
+    assert outcome.violations, (protocol, from_port, to_port)
+
+
+@pytest.mark.parametrize(
+    ("protocol", "from_port", "to_port"),
+    [
+        ("tcp", 0, 0),  # port 0 is not "all ports"
+        ("50", 0, 65535),  # ESP has no tcp ports, whatever the ports say
+        ("icmp", 22, 22),  # icmp type 22 is not port 22
+        ("58", -1, -1),
+        ("tcp", 23, 3388),
+    ],
+)
+def test_admin_not_exposure_despite_suggestive_numbers(
+    protocol: Any, from_port: Any, to_port: Any
+) -> None:
+    assert check(ADMIN, VPC_IN, ingress_on(VPC_IN, protocol, from_port, to_port)).clean
+
+
+@pytest.mark.parametrize("cidr", ["::/0", "0::/0", "0:0:0:0:0:0:0:0/0", "8.8.8.8/0"])
+def test_admin_every_world_spelling(cidr: str) -> None:
+    assert check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", 22, cidr=cidr)).violations
+
+
+def test_admin_self_and_groups_do_not_cancel_the_world() -> None:
+    props = sg(
+        ingress=[inline("tcp", 22, cidrBlocks=["0.0.0.0/0"], self=True, securityGroups=["sg-2"])]
+    )
+    assert check(ADMIN, SG, props).violations
+
+
+def test_admin_egress_to_22_is_not_this_policy() -> None:
+    props = vpc_rule("tcp", 22, cidrIpv4="0.0.0.0/0")
+    assert check(ADMIN, VPC_OUT, props).clean
+
+
+def test_admin_config_changes_the_ports() -> None:
+    props = ingress_on(VPC_IN, "tcp", 2222)
+    assert check(ADMIN, VPC_IN, props).clean
+    assert check(ADMIN, VPC_IN, props, config={"adminPorts": [2222.0]}).violations
+
+
+def test_admin_unknown_port_is_a_note_not_a_block() -> None:
+    outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", U))
+    assert not outcome.violations
+    assert len(outcome.notes) == 1
+    assert "fromPort is unknown in preview" in outcome.notes[0]
+    assert "checked again at `pulumi up`" in outcome.notes[0]
+
+
+def test_admin_unknown_cidr_is_a_note_and_a_known_private_cidr_is_clean() -> None:
+    outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", 22, cidr=U))
+    assert outcome.notes and not outcome.violations
+    assert "cidrIpv4 is unknown in preview" in outcome.notes[0]
+
+
+def test_admin_unknown_cidr_on_a_harmless_port_needs_no_note() -> None:
+    assert check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", 443, cidr=U)).clean
+
+
+def test_admin_unknown_port_does_not_hide_a_definite_violation_in_the_same_group() -> None:
+    props = sg(
+        ingress=[
+            inline("tcp", U, cidrBlocks=["0.0.0.0/0"]),
+            inline("tcp", 3389, cidrBlocks=["0.0.0.0/0"]),
+        ]
+    )
+    outcome = check(ADMIN, SG, props)
+    assert len(outcome.violations) == 1 and "rule ingress[1]" in outcome.violations[0]
+    assert len(outcome.notes) == 1 and "ingress[0]" in outcome.notes[0]
+
+
+def test_admin_unknown_protocol_is_a_note_even_on_port_443() -> None:
+    # the protocol may turn out to be -1, which opens 22 too
+    outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, U, 443))
+    assert outcome.notes and not outcome.violations
+
+
+def test_admin_whole_ingress_list_unknown_is_a_note() -> None:
+    outcome = check(ADMIN, SG, sg(ingress=U))
+    assert outcome.notes and not outcome.violations
+    assert "ingress is unknown in preview" in outcome.notes[0]
+
+
+def test_admin_malformed_port_on_a_world_rule_fails_closed() -> None:
+    outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", "ssh"))
+    assert len(outcome.violations) == 1
+    assert "cannot be verified" in outcome.violations[0]
+    assert "'ssh' is not an integer" in outcome.violations[0]
+
+
+def test_admin_malformed_item_in_the_list_fails_closed() -> None:
+    outcome = check(ADMIN, SG, sg(ingress=["tcp 22 from anywhere"]))
+    assert outcome.violations and "cannot be verified" in outcome.violations[0]
+
+
+# --- tutorials -----------------------------------------------------------------------------------
+
+
+def sdk_tutorial_ssh_http_sg() -> dict[str, Any]:
+    """The SDK tutorial's ssh-http-sg: tcp 22 and tcp 80 from 0.0.0.0/0."""
+    return sg(
+        ingress=[
+            inline("tcp", 22, cidrBlocks=["0.0.0.0/0"]),
+            inline("tcp", 80, cidrBlocks=["0.0.0.0/0"]),
+        ],
+        description="SG for SSH and HTTP traffic",
+    )
+
+
+def test_tutorial_ssh_http_sg_ssh_blocked_http_allowed() -> None:
+    props = sdk_tutorial_ssh_http_sg()
+    admin = check(ADMIN, SG, props, name="ssh-http-sg")
+    assert len(admin.violations) == 1 and "tcp 22 from 0.0.0.0/0" in admin.violations[0]
+    allow = check(ALLOWLIST, SG, props, name="ssh-http-sg")
+    assert len(allow.violations) == 1 and "port 22, not allowlisted" in allow.violations[0]
+    assert "tcp 80" not in allow.violations[0]
+    assert check(HIGH_RISK, SG, props).violations
+
+
+def test_tutorial_ftp_range_21_80_world_plus_private_cidr() -> None:
+    # aws ec2 authorize-security-group-ingress --ip-permissions
+    #   IpProtocol=tcp,FromPort=21,ToPort=80,IpRanges=[{CidrIp=0.0.0.0/0},{CidrIp=10.0.0.0/16}]
+    props = {
+        "type": "ingress",
+        "securityGroupId": "sg-0a2ac365fe2cb4c8a",
+        "protocol": "tcp",
+        "fromPort": 21,
+        "toPort": 80,
+        "cidrBlocks": ["0.0.0.0/0", "10.0.0.0/16"],
+    }
+    high = check(HIGH_RISK, SG_RULE, props, name="ftp-sg")
+    assert "high-risk ports 21-23, 25" in high.violations[0]
+    assert "from 0.0.0.0/0, 10.0.0.0/16" in high.violations[0]
+    assert check(ADMIN, SG_RULE, props).violations
+    allow = check(ALLOWLIST, SG_RULE, props)
+    assert "ports 21-79, not allowlisted" in allow.violations[0]
+
+
+def test_tutorial_custom_app_port_5000_open_to_the_world() -> None:
+    props = ingress_on(VPC_IN, "tcp", 5000, description="Allow access to application port")
+    assert "high-risk port 5000" in check(HIGH_RISK, VPC_IN, props).violations[0]
+    assert "port 5000, not allowlisted" in check(ALLOWLIST, VPC_IN, props).violations[0]
+    assert check(ADMIN, VPC_IN, props).clean
+
+
+def test_tutorial_web_server_example_passes_ingress_policies() -> None:
+    props = sg(
+        ingress=[
+            inline("tcp", 22, cidrBlocks=["203.0.113.10/32"], description="SSH access"),
+            inline("tcp", 80, cidrBlocks=["0.0.0.0/0"], description="HTTP"),
+            inline("tcp", 443, cidrBlocks=["0.0.0.0/0"], description="HTTPS"),
+        ],
+        egress=[inline("-1", 0, 0, cidrBlocks=["0.0.0.0/0"], description="all outbound")],
+    )
+    for policy in PUBLIC_INGRESS:
+        assert check(policy, SG, props).clean, policy
+    assert check(EGRESS, SG, props).violations  # "Outbound All All 0.0.0.0/0"
+
+
+# --- sg-no-public-high-risk-ports / all-traffic / allowlist --------------------------------------
+
+
+@pytest.mark.parametrize("type_", INGRESS_TYPES)
+def test_high_risk_mysql_from_world_on_every_type(type_: str) -> None:
+    outcome = check(HIGH_RISK, type_, ingress_on(type_, "tcp", 3306))
+    assert "high-risk port 3306" in outcome.violations[0]
+
+
+def test_high_risk_https_is_fine_and_config_replaces_the_list() -> None:
+    props = ingress_on(VPC_IN, "tcp", 443)
+    assert check(HIGH_RISK, VPC_IN, props).clean
+    assert check(HIGH_RISK, VPC_IN, props, config={"highRiskPorts": [443]}).violations
+    assert check(
+        HIGH_RISK, VPC_IN, ingress_on(VPC_IN, "tcp", 3306), config={"highRiskPorts": []}
+    ).clean
+
+
+@pytest.mark.parametrize("type_", INGRESS_TYPES)
+def test_all_traffic_minus_one_on_every_type(type_: str) -> None:
+    outcome = check(ALL_TRAFFIC, type_, ingress_on(type_, "-1", 0, 0))
+    assert "ingress all traffic from 0.0.0.0/0" in outcome.violations[0]
+
+
+@pytest.mark.parametrize(
+    ("protocol", "from_port", "to_port", "blocked"),
+    [
+        ("tcp", 0, 65535, True),
+        ("udp", 0.0, 65535.0, True),
+        ("all", 22, 22, True),
+        ("tcp", 0, 0, False),
+        ("tcp", 1, 65535, False),
+        ("icmp", -1, -1, False),
+        ("47", 0, 65535, False),
+    ],
+)
+def test_all_traffic_semantics(protocol: Any, from_port: Any, to_port: Any, blocked: bool) -> None:
+    outcome = check(ALL_TRAFFIC, VPC_IN, ingress_on(VPC_IN, protocol, from_port, to_port))
+    assert bool(outcome.violations) is blocked
+
+
+@pytest.mark.parametrize("type_", INGRESS_TYPES)
+def test_allowlist_80_and_443_fine_8080_blocked_on_every_type(type_: str) -> None:
+    assert check(ALLOWLIST, type_, ingress_on(type_, "tcp", 443)).clean
+    assert check(ALLOWLIST, type_, ingress_on(type_, "tcp", 80, cidr="::/0")).clean
+    assert "port 8080" in check(ALLOWLIST, type_, ingress_on(type_, "tcp", 8080)).violations[0]
+
+
+def test_allowlist_port_zero_and_udp() -> None:
+    assert (
+        "port 0, not allowlisted"
+        in check(ALLOWLIST, VPC_IN, ingress_on(VPC_IN, "tcp", 0)).violations[0]
+    )
+    assert check(ALLOWLIST, VPC_IN, ingress_on(VPC_IN, "udp", 443)).clean
+    assert check(ALLOWLIST, VPC_IN, ingress_on(VPC_IN, "udp", 53)).violations
+
+
+def test_allowlist_config_and_ranges() -> None:
+    props = ingress_on(VPC_IN, "tcp", 80, 443)
+    assert check(ALLOWLIST, VPC_IN, props).violations  # 81-442 sneak in
+    wide = {"authorizedPorts": list(range(80, 444))}
+    assert check(ALLOWLIST, VPC_IN, props, config=wide).clean
+    assert check(
+        ALLOWLIST, VPC_IN, ingress_on(VPC_IN, "tcp", 443), config={"authorizedPorts": []}
+    ).violations
+
+
+def test_allowlist_icmp_from_world_is_not_a_port() -> None:
+    assert check(ALLOWLIST, VPC_IN, ingress_on(VPC_IN, "icmp", 8, 0)).clean
+
+
+# --- sg-no-unrestricted-egress ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("type_", "props"),
+    [
+        (SG, sg(egress=[inline("-1", 0, 0, cidrBlocks=["0.0.0.0/0"])])),
+        (DEFAULT_SG, {"egress": [inline("-1", 0, 0, ipv6CidrBlocks=["::/0"])]}),
+        (
+            SG_RULE,
+            {
+                "type": "egress",
+                "protocol": "all",
+                "fromPort": 0,
+                "toPort": 0,
+                "cidrBlocks": ["0.0.0.0/0"],
+            },
+        ),
+        (VPC_OUT, vpc_rule("-1", None, cidrIpv4="0.0.0.0/0")),
+        (NATIVE_SG, {"securityGroupEgress": [{"ipProtocol": "-1", "cidrIp": "0.0.0.0/0"}]}),
+        (
+            NATIVE_OUT,
+            {
+                "groupId": "sg-1",
+                "ipProtocol": "tcp",
+                "fromPort": 0,
+                "toPort": 65535,
+                "cidrIpv6": "::/0",
+            },
+        ),
+    ],
+)
+def test_egress_all_traffic_to_world_on_every_type(type_: str, props: Any) -> None:
+    outcome = check(EGRESS, type_, props)
+    assert len(outcome.violations) == 1 and "egress" in outcome.violations[0]
+    assert "towards the whole internet" in outcome.violations[0]
+
+
+def test_egress_https_to_world_and_all_to_a_cidr_are_fine() -> None:
+    assert check(EGRESS, VPC_OUT, vpc_rule("tcp", 443, cidrIpv4="0.0.0.0/0")).clean
+    assert check(EGRESS, VPC_OUT, vpc_rule("-1", None, cidrIpv4="10.0.0.0/8")).clean
+    assert check(EGRESS, VPC_IN, vpc_rule("-1", None, cidrIpv4="0.0.0.0/0")).clean
+
+
+def test_egress_native_group_without_egress_keeps_aws_default() -> None:
+    outcome = check(EGRESS, NATIVE_SG, {"groupDescription": "g", "vpcId": "vpc-1"}, name="app")
+    assert len(outcome.violations) == 1
+    assert "keeps AWS's default rule" in outcome.violations[0]
+    declared = {
+        "securityGroupEgress": [
+            {"ipProtocol": "tcp", "fromPort": 443, "toPort": 443, "cidrIp": "0.0.0.0/0"}
+        ]
+    }
+    assert check(EGRESS, NATIVE_SG, declared).clean
+
+
+def test_egress_classic_group_without_egress_has_none() -> None:
+    # the AWS provider removes the default egress of groups it creates
+    assert check(EGRESS, SG, sg()).clean
+
+
+# --- sg-rules-described -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "description", ["Managed by Pulumi", " managed by terraform ", "", "  ", None]
+)
+def test_described_group_with_default_or_empty_description(description: Any) -> None:
+    outcome = check(DESCRIBED, SG, sg(description=description), name="web")
+    assert len(outcome.violations) == 1
+    assert "Security group 'web'" in outcome.violations[0]
+
+
+def test_described_native_group_uses_group_description() -> None:
+    assert check(
+        DESCRIBED, NATIVE_SG, {"groupDescription": "app tier", "securityGroupEgress": []}
+    ).clean
+    assert check(DESCRIBED, NATIVE_SG, {"securityGroupEgress": []}).violations
+
+
+@pytest.mark.parametrize("type_", [VPC_IN, VPC_OUT])
+def test_described_rule_resources(type_: str) -> None:
+    assert check(DESCRIBED, type_, vpc_rule(description="HTTPS from the ALB")).clean
+    outcome = check(DESCRIBED, type_, vpc_rule(description=None), name="r")
+    assert "Security group rule 'r'" in outcome.violations[0]
+    assert "has no description" in outcome.violations[0]
+
+
+def test_described_inline_rules_each_need_one() -> None:
+    props = sg(
+        ingress=[inline(description="ssh from vpn"), inline(description="Managed by Pulumi")]
+    )
+    outcome = check(DESCRIBED, SG, props)
+    assert len(outcome.violations) == 1 and "rule ingress[1]" in outcome.violations[0]
+    assert "'Managed by Pulumi'" in outcome.violations[0]
+
+
+def test_described_unknown_description_is_a_note() -> None:
+    outcome = check(DESCRIBED, VPC_IN, vpc_rule(description=U))
+    assert outcome.notes and not outcome.violations
+
+
+def test_described_default_group_has_no_group_description_to_check() -> None:
+    assert check(DESCRIBED, DEFAULT_SG, {}).clean
+
+
+def test_described_native_rule_resources() -> None:
+    props = {"groupId": "sg-1", "ipProtocol": "tcp", "fromPort": 443, "toPort": 443}
+    assert check(DESCRIBED, NATIVE_IN, props).violations
+    assert check(DESCRIBED, NATIVE_IN, {**props, "description": "https"}).clean
+
+
+# --- sg-default-group-closed (resource part) ------------------------------------------------------
+
+
+def test_default_group_with_inline_rules_is_blocked() -> None:
+    props = {
+        "vpcId": "vpc-1",
+        "ingress": [inline("-1", 0, 0, self=True)],
+        "egress": [inline("-1", 0, 0, cidrBlocks=["0.0.0.0/0"])],
+    }
+    outcome = check(DEFAULT, DEFAULT_SG, props, name="default")
+    assert len(outcome.violations) == 1
+    message = outcome.violations[0]
+    assert "Default security group 'default' declares 2 rule(s)" in message
+    assert "ingress all traffic from self" in message and "EC2.2" in message
+
+
+def test_default_group_without_rules_is_fine_and_other_groups_are_not_concerned() -> None:
+    assert check(DEFAULT, DEFAULT_SG, {"vpcId": "vpc-1", "ingress": [], "egress": []}).clean
+    assert check(DEFAULT, SG, sg(ingress=[inline(cidrBlocks=["0.0.0.0/0"])])).clean
+
+
+def test_default_group_with_unknown_rules_is_a_note() -> None:
+    outcome = check(DEFAULT, DEFAULT_SG, {"ingress": U, "egress": []})
+    assert outcome.notes and not outcome.violations
+    outcome = check(DEFAULT, DEFAULT_SG, {"ingress": [U]})
+    assert outcome.violations  # a rule is declared, whatever it holds
+
+
+# --- robustness -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "policy", [ADMIN, HIGH_RISK, ALL_TRAFFIC, ALLOWLIST, EGRESS, DESCRIBED, DEFAULT]
+)
+@pytest.mark.parametrize(
+    "props",
+    [
+        {},
+        {"ingress": None, "egress": "junk"},
+        {"ingress": [{"protocol": None, "fromPort": {}, "cidrBlocks": [None]}]},
+        {"ipProtocol": 3.7, "fromPort": float("1e308"), "cidrIpv4": 12},
+        {"type": ["ingress"], "protocol": U, "cidrBlocks": U, "description": 5},
+    ],
+)
+@pytest.mark.parametrize("type_", [SG, DEFAULT_SG, SG_RULE, VPC_IN, NATIVE_SG, NATIVE_OUT])
+def test_garbage_never_raises(policy: str, props: Any, type_: str) -> None:
+    check(policy, type_, props)
+
+
+def test_non_security_group_resources_are_ignored() -> None:
+    for policy in PUBLIC_INGRESS:
+        assert check(policy, "aws:s3/bucket:Bucket", {"cidrIpv4": "0.0.0.0/0"}).clean

@@ -1,0 +1,183 @@
+"""`python -m preflight` end to end: the real program under mocks, the real pack over the protocol."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from preflight.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEV_FLOWS = {
+    ("ingress", "internet", "0.0.0.0/0", "tiered-web", "tcp 80"),
+    ("ingress", "internet", "0.0.0.0/0", "tiered-web", "tcp 443"),
+    ("egress", "group", "tiered-web", "tiered-app", "tcp 8080"),
+    ("ingress", "group", "tiered-web", "tiered-app", "tcp 8080"),
+    ("egress", "group", "tiered-app", "tiered-db", "tcp 5432"),
+    ("ingress", "group", "tiered-app", "tiered-db", "tcp 5432"),
+    ("ingress", "cidr", "203.0.113.10/32", "tiered-admin", "tcp 22"),
+    ("egress", "group", "tiered-admin", "tiered-web", "tcp 22"),
+    ("egress", "group", "tiered-admin", "tiered-app", "tcp 22"),
+    ("egress", "group", "tiered-admin", "tiered-db", "tcp 22"),
+    ("ingress", "group", "tiered-admin", "tiered-web", "tcp 22"),
+    ("ingress", "group", "tiered-admin", "tiered-app", "tcp 22"),
+    ("ingress", "group", "tiered-admin", "tiered-db", "tcp 22"),
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the program with room for extra stack files."""
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.dev.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def write_stack(project: Path, stack: str, body: str) -> None:
+    (project / f"Pulumi.{stack}.yaml").write_text(body, encoding="utf-8")
+
+
+def as_flow_set(document: dict[str, object]) -> set[tuple[str, str, str, str, str]]:
+    flows = document["flows"]
+    assert isinstance(flows, list)
+    return {
+        (f["direction"], f["from"]["kind"], f["from"]["label"], f["to"]["label"], f["traffic"])
+        for f in flows
+    }
+
+
+def test_dev_is_clean_and_its_flows_are_exactly_the_chain(capsys):
+    code, out, err = run(capsys, "dev", "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert as_flow_set(document) == DEV_FLOWS
+    assert len(document["flows"]) == len(DEV_FLOWS)
+    assert document["diagnostics"] == []
+    assert document["summary"]["exitCode"] == 0
+
+
+def test_dev_preview_sends_unknown_ids_and_up_sends_known_ones(capsys):
+    _, preview_out, _ = run(capsys, "dev", "--format", "json")
+    _, up_out, _ = run(capsys, "dev", "--format", "json", "--up")
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    rule = "tiered-app-in-tcp-8080-from-web"
+    preview_rule = next(r for r in json.loads(preview_out)["resources"] if r["name"] == rule)
+    up_rule = next(r for r in json.loads(up_out)["resources"] if r["name"] == rule)
+    assert preview_rule["inputs"]["referencedSecurityGroupId"] == unknown
+    assert up_rule["inputs"]["referencedSecurityGroupId"].startswith("sg-")
+    # Preview resolves the peer through property dependencies, up through the id: same flows.
+    assert as_flow_set(json.loads(up_out)) == DEV_FLOWS
+
+
+def test_prod_is_clean_with_ipv6_entry_and_no_admin_group(capsys):
+    code, out, _ = run(capsys, "prod", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    sources = {(f["from"]["label"], f["to"]["label"]) for f in document["flows"]}
+    assert ("::/0", "tiered-web") in sources
+    assert not any("admin" in r["name"] for r in document["resources"])
+
+
+def test_text_report_shows_tree_flows_and_verdict(capsys):
+    code, out, _ = run(capsys, "dev")
+    assert code == 0
+    assert "tiered-sg:index:TieredSecurityGroups" in out
+    assert "└─ aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" in out
+    assert "internet (0.0.0.0/0)" in out
+    assert out.rstrip().endswith("0 mandatory, 0 advisory violation(s).")
+
+
+def test_mermaid_draws_every_flow(capsys):
+    _, json_out, _ = run(capsys, "dev", "--format", "json")
+    code, out, _ = run(capsys, "dev", "--format", "mermaid")
+    assert code == 0
+    assert out.startswith("flowchart LR\n")
+    edges = [line for line in out.splitlines() if "-->" in line or "-.->" in line]
+    assert len(edges) == len(json.loads(json_out)["flows"])
+    for direction, _, _, _, traffic in DEV_FLOWS:
+        assert f'|"{direction} {traffic}"|' in out
+    assert sum("-.->" in e for e in edges) == sum(d == "egress" for d, *_ in DEV_FLOWS)
+
+
+SSH_TO_THE_WORLD = """\
+config:
+  tiered-sg:tiers:
+    - name: web
+      ports: [http, https, ssh]
+    - name: app
+      ports: ["tcp:8080"]
+"""
+
+
+def test_ssh_open_to_the_world_is_blocked_with_exit_1(capsys, project):
+    write_stack(project, "open", SSH_TO_THE_WORLD)
+    code, out, _ = run(capsys, "open", "--project-dir", str(project))
+    assert code == 1
+    assert "[mandatory]  sg-no-public-admin-ports  (tiered-web-in-tcp-22-from-0.0.0.0-0)" in out
+    assert "BLOCKED" in out
+
+
+def test_policy_pack_config_file_changes_levels(capsys, project, tmp_path):
+    write_stack(project, "open", SSH_TO_THE_WORLD)
+    config = tmp_path / "policy-config.json"
+    levels = {"sg-no-public-admin-ports": "advisory", "sg-no-public-high-risk-ports": "advisory"}
+    config.write_text(
+        json.dumps({**levels, "sg-public-ports-allowlist": {"authorizedPorts": [22, 80, 443]}})
+    )
+    code, out, _ = run(
+        capsys, "open", "--project-dir", str(project), "--policy-pack-config", str(config)
+    )
+    document_code, json_out, _ = run(
+        capsys, "open", "--project-dir", str(project), "--policy-pack-config", str(config),
+        "--format", "json",
+    )
+    assert code == document_code == 0
+    found = {(d["policy"], d["level"]) for d in json.loads(json_out)["diagnostics"]}
+    assert found == {(name, "advisory") for name in levels}
+
+
+def test_bad_policy_pack_config_exits_2(capsys, tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"sg-public-ports-allowlist": {"authorizedPorts": "80"}}))
+    code, out, err = run(capsys, "dev", "--policy-pack-config", str(config))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: ") and "authorizedPorts" in err
+    assert "Traceback" not in err
+
+
+def test_broken_stack_config_exits_2_with_its_message(capsys, project):
+    write_stack(project, "bad", "config:\n  tiered-sg:adminCidrs:\n    office: 10.0.0.5/24\n")
+    code, out, err = run(capsys, "bad", "--project-dir", str(project))
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: tiered-sg:adminCidrs.office '10.0.0.5/24': has host bits set; "
+        "use the network '10.0.0.0/24', or '10.0.0.5/32' for that one address\n"
+    )
+
+
+def test_unknown_stack_exits_2_and_lists_the_known_ones(capsys, project):
+    code, _, err = run(capsys, "staging", "--project-dir", str(project))
+    assert code == 2
+    assert "stack 'staging': no file Pulumi.staging.yaml" in err
+    assert "known stacks: dev" in err
+
+
+def test_malformed_stack_yaml_exits_2(capsys, project):
+    write_stack(project, "broken", "config: [unclosed\n")
+    code, _, err = run(capsys, "broken", "--project-dir", str(project))
+    assert code == 2
+    assert "not valid YAML" in err and "Traceback" not in err
+
+
+def test_missing_policy_config_file_exits_2(capsys):
+    code, _, err = run(capsys, "dev", "--policy-pack-config", "/nonexistent/config.json")
+    assert code == 2
+    assert "--policy-pack-config '/nonexistent/config.json': no such file" in err
