@@ -21,6 +21,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	# Plugin and example entry points are each a module named __main__: checked one by one.
+	$(PY) -m mypy components/__main__.py
+	$(PY) -m mypy examples/consumer/__main__.py
 
 unit: $(STAMP)
 	$(PY) -m pytest

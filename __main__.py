@@ -10,6 +10,7 @@ config key, the bad value and the fix) instead of a Python traceback.
 
 import pulumi
 import pulumi_aws as aws
+
 from tiered_sg import TieredSecurityGroups, TieredSgError, read_config
 
 CHAIN_NAME = "tiered"

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pulumi.provider.experimental import component_provider_host
+
 from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups
 
 PACKAGE_NAME = "tiered-sg"

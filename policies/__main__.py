@@ -1,6 +1,7 @@
 """The policy pack's entry point: build the pack and serve it to the Pulumi engine."""
 
 from pulumi_policy import PolicyPack
+
 from sg_guardrails import PACK_DESCRIPTION, PACK_NAME, build_policies
 
 PolicyPack(

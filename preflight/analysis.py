@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sg_guardrails.topology import Flow, ResourceRecord, analyze, flows
-
 from preflight.harness import AnalyzeResult, PolicyConfigSource, PolicyPackSession, Resource
 from preflight.recorder import PlannedResource, record_program
 from preflight.stack_config import StackConfig
+from sg_guardrails.topology import Flow, ResourceRecord, analyze, flows
 
 Mode = Literal["preview", "up"]
 

@@ -2,7 +2,9 @@
 
 ``component_provider_host`` infers the package schema from these annotations and the string
 under each field, so: TypedDicts only, no ``Union``, no ``tuple``, and no
-``from __future__ import annotations`` in this module.
+``from __future__ import annotations`` in this module. A field's string is copied verbatim into
+every generated SDK, so long ones are written as one implicitly concatenated literal, never as an
+indented multi-line docstring.
 """
 
 from typing import NotRequired, TypedDict
@@ -14,15 +16,19 @@ class RuleArgs(TypedDict):
     """One allow rule of a ManagedSecurityGroup: every listed port for every listed peer."""
 
     ports: list[str]
-    """Ports: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080', 'tcp:1024-2048',
-    'udp:53', 'icmp', 'icmp:8', 'icmpv6' or 'all'."""
+    (
+        "Ports: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080', 'tcp:1024-2048', "
+        "'udp:53', 'icmp', 'icmp:8', 'icmpv6' or 'all'."
+    )
     cidrs: NotRequired[list[str]]
     """IPv4 or IPv6 CIDRs, network addresses only (e.g. '10.0.0.0/16', '2001:db8::/32')."""
     prefix_list_ids: NotRequired[list[str]]
     """Managed prefix list ids ('pl-...')."""
     security_groups: NotRequired[dict[str, pulumi.Input[str]]]
-    """Other security groups as label -> group id. The label names the child rule
-    ('<group>-in-tcp-8080-from-<label>'), so keep it stable."""
+    (
+        "Other security groups as label -> group id. The label names the child rule "
+        "('<group>-in-tcp-8080-from-<label>'), so keep it stable."
+    )
     description: NotRequired[str]
     """Description of every rule this entry writes; generated from port and peer if omitted."""
 
@@ -37,8 +43,10 @@ class ManagedSecurityGroupArgs(TypedDict):
     ingress: NotRequired[list[RuleArgs]]
     """Inbound rules: who may reach members of this group, on which ports."""
     egress: NotRequired[list[RuleArgs]]
-    """Outbound rules. Empty or omitted means no outbound traffic at all (AWS's default
-    allow-all egress rule is removed)."""
+    (
+        "Outbound rules. Empty or omitted means no outbound traffic at all (AWS's default "
+        "allow-all egress rule is removed)."
+    )
     tags: NotRequired[dict[str, str]]
     """Tags for the group and every one of its rules."""
 
@@ -60,8 +68,10 @@ class TierArgs(TypedDict):
     name: str
     """Tier name ('web', 'app', 'db'): names the group, its rules and its tiered-sg:tier tag."""
     ports: list[str]
-    """Ports this tier serves: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080',
-    'tcp:1024-2048', 'udp:53', 'icmp', 'icmpv6' or 'all'."""
+    (
+        "Ports this tier serves: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080', "
+        "'tcp:1024-2048', 'udp:53', 'icmp', 'icmpv6' or 'all'."
+    )
     egress: NotRequired[list[EgressArgs]]
     """Extra outbound access beyond the next tier (none by default)."""
 
@@ -78,8 +88,10 @@ class TieredSecurityGroupsArgs(TypedDict):
     public_ipv6_cidrs: NotRequired[list[str]]
     """IPv6 CIDRs the first tier accepts on its ports. Default: none."""
     admin_cidrs: NotRequired[dict[str, str]]
-    """Named CIDRs (name -> CIDR) allowed into the admin group; world-open CIDRs are refused.
-    Empty (the default) means no admin group at all."""
+    (
+        "Named CIDRs (name -> CIDR) allowed into the admin group; world-open CIDRs are refused. "
+        "Empty (the default) means no admin group at all."
+    )
     admin_ports: NotRequired[list[str]]
     """Ports the admin group may reach on every tier. Default: ['ssh']."""
     tags: NotRequired[dict[str, str]]

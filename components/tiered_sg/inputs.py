@@ -5,6 +5,7 @@ component args (``tiers[1].ports[0]``) and stack config (``tiered-sg:tiers[1].po
 camelCase keys) and each error names the place the user edits.
 """
 
+import json
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -34,7 +35,7 @@ class ArgPath:
     text: str = ""
 
     def field(self, name: str) -> "ArgPath":
-        shown = camel(name) if self.camel else name
+        shown = self.shown(name)
         return replace(self, text=f"{self.text}.{shown}" if self.text else shown)
 
     def index(self, position: int) -> "ArgPath":
@@ -42,7 +43,7 @@ class ArgPath:
 
     def key(self, key: str) -> "ArgPath":
         if self.camel:
-            shown = f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{key!r}]".replace("'", '"')
+            shown = f".{key}" if _PLAIN_KEY.fullmatch(key) else f"[{json.dumps(key)}]"
         else:
             shown = f"[{key!r}]"
         return replace(self, text=f"{self.text}{shown}")

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Optional
 
 import pulumi
+
 from tiered_sg.errors import TieredSgError
 
 

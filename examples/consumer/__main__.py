@@ -10,6 +10,7 @@ matching egress rule on the sending group; the db group sends nothing.
 
 import pulumi
 import pulumi_aws as aws
+
 from tiered_sg import TierArgs, TieredSecurityGroups
 
 TIERS: list[TierArgs] = [

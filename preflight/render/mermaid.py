@@ -2,10 +2,9 @@
 
 import re
 
-from sg_guardrails.topology import Endpoint
-
 from preflight.analysis import PreflightResult
 from preflight.render.labels import endpoint_label, flow_key, traffic_label
+from sg_guardrails.topology import Endpoint
 
 
 def render_mermaid(result: PreflightResult) -> str:

@@ -1,6 +1,7 @@
 """TieredSecurityGroups: the chain's wiring, isolation, tags, names, outputs and refusals."""
 
 import pytest
+
 from tiered_sg import TieredSecurityGroups, TieredSgError
 
 VPC = "vpc-0a1b2c3d4e5f60718"

@@ -6,6 +6,7 @@ from pathlib import Path
 import pulumi
 import pytest
 import yaml
+
 from tiered_sg import ChainSpec, Peer, Port, TieredSgError, parse_config, read_config
 from tiered_sg.config import CONFIG_KEYS
 

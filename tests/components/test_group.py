@@ -1,6 +1,7 @@
 """ManagedSecurityGroup: the group's shape, its rule resources, and argument validation."""
 
 import pytest
+
 from tiered_sg import ManagedSecurityGroup, TieredSgError
 
 VPC = "vpc-0a1b2c3d4e5f60718"

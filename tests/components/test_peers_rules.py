@@ -2,6 +2,7 @@
 
 import pulumi
 import pytest
+
 from tiered_sg import (
     Direction,
     Family,

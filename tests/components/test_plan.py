@@ -6,6 +6,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 from pulumi.output import Unknown
+
 from tiered_sg import (
     Direction,
     ManagedSecurityGroup,

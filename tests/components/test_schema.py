@@ -1,6 +1,7 @@
 """The components' annotations must yield a cross-language schema (component_provider_host)."""
 
 from pulumi.provider.experimental.analyzer import Analyzer, PropertyType
+
 from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups
 
 

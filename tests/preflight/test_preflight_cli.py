@@ -1,4 +1,4 @@
-"""`python -m preflight` end to end: the real program under mocks, the real pack over the protocol."""
+"""`python -m preflight` end to end: the real program under mocks, the real pack over gRPC."""
 
 import json
 import shutil
@@ -132,12 +132,18 @@ def test_policy_pack_config_file_changes_levels(capsys, project, tmp_path):
     config.write_text(
         json.dumps({**levels, "sg-public-ports-allowlist": {"authorizedPorts": [22, 80, 443]}})
     )
-    code, out, _ = run(
+    code, _, _ = run(
         capsys, "open", "--project-dir", str(project), "--policy-pack-config", str(config)
     )
     document_code, json_out, _ = run(
-        capsys, "open", "--project-dir", str(project), "--policy-pack-config", str(config),
-        "--format", "json",
+        capsys,
+        "open",
+        "--project-dir",
+        str(project),
+        "--policy-pack-config",
+        str(config),
+        "--format",
+        "json",
     )
     assert code == document_code == 0
     found = {(d["policy"], d["level"]) for d in json.loads(json_out)["diagnostics"]}

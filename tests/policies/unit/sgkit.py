@@ -20,6 +20,7 @@ from pulumi_policy import (
 )
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
+
 from sg_guardrails import build_policies
 from sg_guardrails.values import SECRET_SIG, SIG_KEY, UNKNOWN_NUMBER, UNKNOWN_STRING
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from sg_guardrails import GuardrailsError
 from sg_guardrails.config import (
     DEFAULT_TAG_KEYS,
@@ -16,7 +17,6 @@ from sg_guardrails.config import (
     read_tier_settings,
     schema_for,
 )
-
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import VPC_IN, check, check_stack, vpc_rule
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sg_guardrails.exposure import (
     all_traffic,
     format_ports,

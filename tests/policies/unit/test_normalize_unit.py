@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sg_guardrails import normalize_resource
 from sg_guardrails.model import EVERY_PORT, NormalizedRule, Peer, PortRange
 from sg_guardrails.values import Unknown
-
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
     NATIVE_IN,

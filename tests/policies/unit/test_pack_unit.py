@@ -12,8 +12,8 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import proto
 from pulumi_policy import EnforcementLevel, StackValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer
-from sg_guardrails import DEFAULT_LEVELS, PACK_NAME, build_policies
 
+from sg_guardrails import DEFAULT_LEVELS, PACK_NAME, build_policies
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import SG, VPC_IN, U, inline, sg, urn, vpc_rule
 

@@ -7,7 +7,6 @@ from typing import Any
 from sg_guardrails.model import PortRange
 from sg_guardrails.sdk import records_from_policy_resources
 from sg_guardrails.topology import ResolvedRule, ResourceRecord, Topology, analyze, flows
-
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,

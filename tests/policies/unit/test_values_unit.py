@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulumi_policy import Secret
+
 from sg_guardrails.values import (
     UNKNOWN_ARRAY,
     UNKNOWN_BOOL,
@@ -13,7 +14,6 @@ from sg_guardrails.values import (
     is_unknown,
     plain,
 )
-
 from tests.policies.unit.sgkit import engine_props, secret
 
 
