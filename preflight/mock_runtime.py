@@ -5,7 +5,8 @@ event loop, root stack, output set and config (``isolated_runtime``). ``FakeClou
 as outputs (camelCase, as the engine sends them) and gives content-derived ids, unknown in
 preview as in a first ``pulumi preview``. ``RecordingMonitor`` keeps each registration with its
 parent, dependencies and property dependencies, in both wire form (unknowns as sentinel strings,
-what a policy pack receives) and SDK form.
+what a policy pack receives) and SDK form, and refuses a second registration of one URN with
+the engine's error (``Duplicate resource URN '<urn>'; try giving it a unique name``).
 """
 
 import asyncio
@@ -19,6 +20,8 @@ import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks, rpc, settings
 
+from preflight.errors import PreflightError
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718"
 ACCOUNT = "123456789012"
@@ -27,6 +30,10 @@ _ID_PREFIXES = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
 }
+
+
+class DuplicateUrnError(PreflightError):
+    """Two resources registered with one URN: the engine refuses the program, in these words."""
 
 
 @dataclass
@@ -86,6 +93,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.cloud = cloud
         self.registrations: list[Registration] = []
         self.component_outputs: dict[str, dict[str, Any]] = {}
+        self._urns: set[str] = set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         # Like the engine: a child's type is qualified by its ancestors' types, minus the stack.
@@ -96,6 +104,12 @@ class RecordingMonitor(mocks.MockMonitor):
         )
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        # Like the engine: a second registration of a URN fails the deployment (MockMonitor
+        # would silently overwrite the first one).
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if urn in self._urns:
+            raise DuplicateUrnError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        self._urns.add(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type != STACK_TYPE:
             self.registrations.append(

@@ -66,11 +66,15 @@ class TierArgs(TypedDict):
     """One tier of the chain: a security group accepting the previous tier on its ports."""
 
     name: str
-    """Tier name ('web', 'app', 'db'): names the group, its rules and its tiered-sg:tier tag."""
+    (
+        "Tier name ('web', 'app', 'db'; at most 63 characters): names the group, its rules and "
+        "its tiered-sg:tier tag."
+    )
     ports: list[str]
     (
         "Ports this tier serves: a service name ('https', 'ssh', 'postgres'...) or 'tcp:8080', "
-        "'tcp:1024-2048', 'udp:53', 'icmp', 'icmpv6' or 'all'."
+        "'tcp:1024-2048', 'udp:53', 'icmp', 'icmpv6' or 'all'. Against CIDRs, 'icmp' applies to "
+        "the IPv4 ones only and 'icmpv6' to the IPv6 ones only."
     )
     egress: NotRequired[list[EgressArgs]]
     """Extra outbound access beyond the next tier (none by default)."""

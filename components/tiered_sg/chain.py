@@ -2,10 +2,12 @@
 
 Tier 0 accepts the public CIDRs on its ports; tier i accepts only tier i-1's group on tier i's
 ports, and tier i-1 gets the matching egress; the last tier sends nothing unless configured.
+Ports meet CIDRs family by family: ``icmp`` goes to IPv4 CIDRs only, ``icmpv6`` to IPv6 ones.
 An optional admin group accepts the admin CIDRs on the admin ports and may reach every tier on
 those ports. Groups carry the tags the policy pack reads (tiered-sg:chain/tier/position/role).
 """
 
+from collections.abc import Iterable, Sequence
 from typing import Optional
 
 import pulumi
@@ -13,8 +15,11 @@ import pulumi
 from tiered_sg.args import TieredSecurityGroupsArgs
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.inputs import ArgPath, check_vpc_id
-from tiered_sg.naming import check_group_name
-from tiered_sg.plan import Topology
+from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name
+from tiered_sg.peers import Peer
+from tiered_sg.plan import GroupPlan, Topology
+from tiered_sg.ports import Port
+from tiered_sg.rules import reaches
 from tiered_sg.spec import ADMIN, TAG_PREFIX, ChainSpec
 
 TYPE_TOKEN = "tiered-sg:index:TieredSecurityGroups"
@@ -22,7 +27,7 @@ TYPE_TOKEN = "tiered-sg:index:TieredSecurityGroups"
 
 def plan_chain(name: str, spec: ChainSpec) -> Topology:
     """The chain as a plan: groups, tags and every rule, nothing registered."""
-    topology = Topology(check_group_name(name, "chain name"), tags=spec.tags)
+    topology = Topology(check_group_name(name, "chain name", MAX_CHAIN_NAME), tags=spec.tags)
     tiers = [
         topology.group(
             tier.name,
@@ -31,8 +36,7 @@ def plan_chain(name: str, spec: ChainSpec) -> Topology:
         )
         for position, tier in enumerate(spec.tiers)
     ]
-    for peer in spec.public_peers:
-        tiers[0].allow_from(peer, *spec.tiers[0].ports)
+    _allow_from_each(tiers[0], spec.public_peers, spec.tiers[0].ports)
     for previous, group, tier in zip(tiers, tiers[1:], spec.tiers[1:], strict=False):
         group.allow_from(previous, *tier.ports)
     if spec.admin_peers:
@@ -41,15 +45,26 @@ def plan_chain(name: str, spec: ChainSpec) -> Topology:
             description=f"Admin access to chain {name}, managed by tiered-sg",
             tags=_tags(name, ADMIN, None, "admin"),
         )
-        for peer in spec.admin_peers:
-            admin.allow_from(peer, *spec.admin_ports)
+        _allow_from_each(admin, spec.admin_peers, spec.admin_ports)
         for group in tiers:
             group.allow_from(admin, *spec.admin_ports)
     for group, tier in zip(tiers, spec.tiers, strict=True):
         for egress in tier.egress:
             for peer in egress.peers:
-                group.allow_to(peer, *egress.ports, description=egress.description)
+                ports = [port for port in egress.ports if reaches(port, peer)]
+                if ports:
+                    group.allow_to(peer, *ports, description=egress.description)
     return topology
+
+
+def _allow_from_each(group: GroupPlan, peers: Iterable[Peer], ports: Sequence[Port]) -> None:
+    """``group`` accepts every peer on each of ``ports`` that can match its traffic: a list of
+    CIDRs of both families takes ``icmp`` for its IPv4 CIDRs and ``icmpv6`` for its IPv6 ones
+    (ChainSpec refuses a port that reaches none of them)."""
+    for peer in peers:
+        reachable = [port for port in ports if reaches(port, peer)]
+        if reachable:
+            group.allow_from(peer, *reachable)
 
 
 def _tags(chain: str, tier: str, position: Optional[int], role: str) -> dict[str, str]:

@@ -5,9 +5,11 @@ as the engine passes them (strings, lists and mappings JSON-encoded) or already 
 preflight and tests call it directly. :func:`read_config` feeds it the running program's config.
 Errors name the config key, the value and the fix, e.g.
 ``tiered-sg:tiers[1].ports[0] 'tcp:99999': port 99999 is out of range 0-65535; ...``; a key
-of the namespace that is not a setting is refused with the closest real key.
+of the namespace that is not a setting is refused with the closest real key, and so is a key
+of a namespace that looks like a misspelling of ours (``tiered_sg:adminCidrs``).
 """
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +28,11 @@ NAMESPACE = "tiered-sg"
 
 CONFIG_KEYS: dict[str, str] = {camel(field): field for field in CHAIN_FIELDS}
 """Config key (camelCase) -> TieredSecurityGroupsArgs field."""
+
+OTHER_NAMESPACES = frozenset({"aws", "aws-native", "awsx", "pulumi"})
+"""Namespaces of other packages a stack of this project may configure; never refused."""
+_NEAR_MISS = 0.75
+"""difflib ratio from which another namespace is taken for a misspelling of ours."""
 
 _LISTS = {"tiers", "public_ipv4_cidrs", "public_ipv6_cidrs", "admin_ports"}
 _MAPPINGS = {"admin_cidrs", "tags"}
@@ -50,6 +57,7 @@ def parse_config(values: Mapping[str, object], namespace: str = NAMESPACE) -> Ch
     for full_key, value in values.items():
         space, _, key = full_key.partition(":")
         if space != namespace:
+            _check_namespace(full_key, namespace)
             continue
         if key not in CONFIG_KEYS:
             raise TieredSgError(
@@ -62,6 +70,23 @@ def parse_config(values: Mapping[str, object], namespace: str = NAMESPACE) -> Ch
         raw[key] = _decode(value, field, at.field(field))
     vpc_id = _vpc_id(raw.pop(at.shown("vpc_id"), None), at.field("vpc_id"))
     return ChainConfig(vpc_id, ChainSpec.from_args(raw, at))
+
+
+def _check_namespace(full_key: str, namespace: str) -> None:
+    """Refuse a key whose namespace is a near miss of ours (``tiered_sg:``, ``tieredsg:``): the
+    program would silently ignore it and apply the default instead (a world-open entry tier, no
+    admin group). Other namespaces (``aws:``, ``pulumi:``) belong to others and pass."""
+    space, _, key = full_key.partition(":")
+    if space.lower() in OTHER_NAMESPACES:
+        return
+    if not difflib.get_close_matches(space.lower(), [namespace], n=1, cutoff=_NEAR_MISS):
+        return
+    raise TieredSgError(
+        "config key",
+        full_key,
+        f"is in the namespace {space!r}, not {namespace!r}, so the program would ignore it",
+        did_you_mean(f"{namespace}:{key}", [f"{namespace}:{name}" for name in CONFIG_KEYS]),
+    )
 
 
 def read_config(namespace: str = NAMESPACE) -> ChainConfig:

@@ -120,6 +120,8 @@ def _kind(value: object) -> str:
 PORTS_EXAMPLE = "write a list such as ['https', 'tcp:8080']"
 CIDRS_EXAMPLE = "write a list such as ['10.0.0.0/16']"
 MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
 _VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}", re.ASCII)
 
 
@@ -162,24 +164,33 @@ def parse_tags(
     tags = as_mapping(value, at, "a mapping of tag names to values", "write {'team': 'platform'}")
     result: dict[str, str] = {}
     for key, raw in tags.items():
+        _check_tag_key(key, at, reserved)
         where = at.key(key)
         text = as_str(raw, where, "a tag value (a string)", "quote the value")
-        if not 1 <= len(key) <= 128 or len(text) > 256:
+        if len(text) > MAX_TAG_VALUE:
             raise where.error(
-                text, "is too long", "AWS allows 128-character keys, 256-character values"
+                text, f"is {len(text)} characters long, AWS allows {MAX_TAG_VALUE}", "shorten it"
             )
-        for prefix in reserved:
-            if key.lower().startswith(prefix):
-                raise TieredSgError(
-                    f"{at} key",
-                    key,
-                    f"keys starting with {prefix!r} are reserved",
-                    "rename the tag",
-                )
         result[key] = text
     if len(result) > limit:
         raise at.error(len(result), f"is more than the {limit} tags allowed here", "drop some tags")
     return result
+
+
+def _check_tag_key(key: str, at: ArgPath, reserved: tuple[str, ...]) -> None:
+    """A tag key's own problems are reported about the key (``tags key '...'``), not its value."""
+    what = f"{at} key"
+    if not key:
+        raise TieredSgError(what, key, "is empty", "name the tag, e.g. 'team'")
+    if len(key) > MAX_TAG_KEY:
+        raise TieredSgError(
+            what, key, f"is {len(key)} characters long, AWS allows {MAX_TAG_KEY}", "shorten it"
+        )
+    for prefix in reserved:
+        if key.lower().startswith(prefix):
+            raise TieredSgError(
+                what, key, f"keys starting with {prefix!r} are reserved", "rename the tag"
+            )
 
 
 def parse_description(value: object, at: ArgPath) -> str:

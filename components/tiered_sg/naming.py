@@ -4,15 +4,29 @@ A rule is named after its group, direction, port and peer (``app-in-tcp-8080-fro
 adding, removing or reordering other rules never renames (and so never replaces) it. The name
 depends on the permission only, not on descriptions or CIDR labels: a name change forces a
 create-before-delete of the same permission, which AWS would refuse as a duplicate.
+
+Name lengths fit together: a group's logical name (``<chain>-<tier>``) holds at most
+:data:`MAX_GROUP_NAME` characters; a tier (or planned group) name is also the label other groups'
+rules reference it by, so it holds at most :data:`~tiered_sg.peers.MAX_LABEL`; and a chain name
+leaves room for any tier name after it (:data:`MAX_CHAIN_NAME`).
 """
 
 import re
 
 from tiered_sg.errors import TieredSgError
+from tiered_sg.peers import MAX_LABEL
 from tiered_sg.rules import Direction, Rule
 
+MAX_GROUP_NAME = 100
+"""Longest logical name of a group: it prefixes its rules' names and AWS's generated name."""
+MAX_TIER_NAME = MAX_LABEL
+"""Longest tier name: the next tier's and the admin group's rules use it as their peer label."""
+MAX_CHAIN_NAME = MAX_GROUP_NAME - 1 - MAX_TIER_NAME
+"""Longest chain name, so that ``<chain>-<tier>`` always fits in :data:`MAX_GROUP_NAME`."""
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-_GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,99}", re.ASCII)
+_GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*", re.ASCII)
+_WAYS = {Direction.INGRESS: ("in", "from"), Direction.EGRESS: ("out", "to")}
 
 
 def sanitize(text: str) -> str:
@@ -20,24 +34,39 @@ def sanitize(text: str) -> str:
     return _UNSAFE.sub("-", text)
 
 
+def rule_infix(direction: Direction) -> str:
+    """What follows the group's name in its rules' names: ``-in-`` or ``-out-``."""
+    return f"-{_WAYS[direction][0]}-"
+
+
+def rule_pattern(direction: Direction) -> str:
+    """The shape of rule names, for messages: ``<group>-in-<port>-from-<peer>``."""
+    way, preposition = _WAYS[direction]
+    return f"<group>-{way}-<port>-{preposition}-<peer>"
+
+
 def rule_name(group: str, rule: Rule) -> str:
     """``{group}-in-{port}-from-{peer}`` or ``{group}-out-{port}-to-{peer}``."""
-    if rule.direction is Direction.INGRESS:
-        way, preposition = "in", "from"
-    else:
-        way, preposition = "out", "to"
+    way, preposition = _WAYS[rule.direction]
     return f"{group}-{way}-{sanitize(str(rule.port))}-{preposition}-{sanitize(rule.peer.value)}"
 
 
-def check_group_name(name: str, what: str = "security group name") -> str:
-    """A group's logical name: it prefixes child names and AWS's auto-generated group name."""
+def check_group_name(
+    name: str, what: str = "security group name", limit: int = MAX_GROUP_NAME
+) -> str:
+    """A group's logical name (or a part of it, within ``limit`` characters): it prefixes child
+    names and AWS's auto-generated group name."""
     if not isinstance(name, str) or not _GROUP_NAME.fullmatch(name):
         raise TieredSgError(
             what,
             name,
             "must start with a letter and hold only letters, digits, '_' or '-' "
-            "(at most 100 characters)",
+            f"(at most {limit} characters)",
             "pick a short name such as 'web' or 'shop-app'",
+        )
+    if len(name) > limit:
+        raise TieredSgError(
+            what, name, f"is {len(name)} characters long, at most {limit} are allowed", "shorten it"
         )
     if name.lower().startswith("sg-"):
         raise TieredSgError(

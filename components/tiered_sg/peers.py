@@ -33,7 +33,9 @@ class Family(StrEnum):
 
 _PREFIX_LIST_ID = re.compile(r"pl-[0-9a-f]{8,17}", re.ASCII)
 _GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}", re.ASCII)
-_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,62}", re.ASCII)
+MAX_LABEL = 63
+"""Longest label (a group peer's or a named CIDR's): group labels end up in child names."""
+_LABEL = re.compile(rf"[A-Za-z][A-Za-z0-9_.-]{{0,{MAX_LABEL - 1}}}", re.ASCII)
 
 
 @dataclass(frozen=True, repr=False)
@@ -165,7 +167,7 @@ def check_label(label: str, what: str) -> str:
             what,
             label,
             "must start with a letter and hold only letters, digits, '.', '_' or '-' "
-            "(at most 63 characters)",
+            f"(at most {MAX_LABEL} characters)",
             "pick a short name such as 'web' or 'office-vpn'",
         )
     return label
@@ -176,6 +178,8 @@ def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipa
     if not isinstance(text, str):
         raise TieredSgError(family, text, "is not a string", "write a CIDR like '10.0.0.0/16'")
     spec = text.strip()
+    if "%" in spec:
+        _refuse_zone_id(family, text, spec)
     if "/" not in spec:
         try:
             address = ipaddress.ip_address(spec)
@@ -195,12 +199,7 @@ def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipa
         try:
             loose = ipaddress.ip_network(spec, strict=False)
         except ValueError:
-            raise TieredSgError(
-                family,
-                text,
-                "is not a valid CIDR",
-                "write a network like '10.0.0.0/16' or '2001:db8::/32'",
-            ) from None
+            raise _not_a_cidr(family, text) from None
         single = f"{spec.split('/')[0]}/{loose.max_prefixlen}"
         raise TieredSgError(
             family,
@@ -217,3 +216,27 @@ def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipa
             f"list it with the {other} CIDRs instead",
         )
     return network
+
+
+def _refuse_zone_id(family: str, text: str, spec: str) -> None:
+    """``fe80::%eth0/64``: :mod:`ipaddress` accepts a scope (zone) id, AWS does not; suggest the
+    network without it (host bits cleared, so the suggestion parses)."""
+    address, _, rest = spec.partition("%")
+    zone, slash, prefix = rest.partition("/")
+    bare = f"{address}{slash}{prefix}"
+    try:
+        network = ipaddress.ip_network(bare, strict=False)
+    except ValueError:
+        raise _not_a_cidr(family, text) from None
+    raise TieredSgError(
+        family,
+        text,
+        f"has a zone id ('%{zone}'), which security group rules do not take",
+        f"write '{network}'",
+    )
+
+
+def _not_a_cidr(family: str, text: str) -> TieredSgError:
+    return TieredSgError(
+        family, text, "is not a valid CIDR", "write a network like '10.0.0.0/16' or '2001:db8::/32'"
+    )

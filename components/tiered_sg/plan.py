@@ -20,8 +20,8 @@ import pulumi
 from tiered_sg.args import ManagedSecurityGroupArgs, RuleArgs
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import GroupSpec, ManagedSecurityGroup
-from tiered_sg.naming import check_group_name
-from tiered_sg.peers import Peer, PeerKind
+from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.ports import Port
 from tiered_sg.rules import Direction, Rule, check_description, dedupe
 
@@ -145,8 +145,9 @@ class Topology:
         description: Optional[str] = None,
         tags: Optional[Mapping[str, str]] = None,
     ) -> GroupPlan:
-        """Plan a new group. Its logical name is ``<topology name>-<name>``."""
-        check_group_name(name, "group name")
+        """Plan a new group. Its logical name is ``<topology name>-<name>``; ``name`` is also
+        the label other groups' rules reference it by, so it follows the label length limit."""
+        check_group_name(name, "group name", MAX_LABEL)
         check_group_name(self.full_name(name))
         if name in self._groups:
             raise TieredSgError(
@@ -177,7 +178,8 @@ class Topology:
 
     def validate(self) -> None:
         """Check every group exactly as it will be built (references, tags, descriptions, the
-        quota), so a bad plan fails before its first resource is registered."""
+        quota, child names), so a bad plan fails before its first resource is registered."""
+        owners: dict[tuple[Direction, str], str] = {}
         for plan in self.groups:
             full_name = self.full_name(plan.name)
             for rule in plan.rules:
@@ -200,7 +202,8 @@ class Topology:
                         "plan it with topology.group(...) or use Peer.group(<id>, label=...)",
                     )
             placeholders = {name: _PLACEHOLDER_GROUP_ID for name in self._groups}
-            GroupSpec.from_args(full_name, plan.to_args(_PLACEHOLDER_VPC_ID, placeholders))
+            spec = GroupSpec.from_args(full_name, plan.to_args(_PLACEHOLDER_VPC_ID, placeholders))
+            _check_unique_child_names(spec, owners)
 
     def build(
         self,
@@ -231,6 +234,25 @@ class Topology:
                     resolve(pulumi.Output.from_input("").apply(_raiser(err)))
             raise
         return built
+
+
+def _check_unique_child_names(spec: GroupSpec, owners: dict[tuple[Direction, str], str]) -> None:
+    """Rules of all groups share one URN type chain (``...$ManagedSecurityGroup$<rule type>``),
+    so a rule name must be unique across the whole topology, not only within its group: groups
+    ``a`` and ``a-in-tcp-8080-from-y`` can both derive ``a-in-tcp-8080-from-y-in-tcp-80-from-z``.
+    ``owners`` maps (direction, rule name) to the group that has it, over the groups seen so far.
+    """
+    for rule in spec.rules:
+        name = rule_name(spec.name, rule)
+        owner = owners.setdefault((rule.direction, name), spec.name)
+        if owner != spec.name:
+            raise TieredSgError(
+                "rule name",
+                name,
+                f"groups {owner!r} and {spec.name!r} both have an {rule.direction} rule of this "
+                "name, and the rules of all groups share one URN type, so their URNs would clash",
+                "rename one of the groups",
+            )
 
 
 def _raiser(err: BaseException) -> Callable[[str], str]:

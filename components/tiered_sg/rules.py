@@ -8,6 +8,7 @@ second as a duplicate), so :attr:`Rule.key` is what plans deduplicate on.
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Optional
 
 from tiered_sg.errors import TieredSgError
 from tiered_sg.peers import Peer, PeerKind
@@ -38,16 +39,13 @@ class Rule:
 
     def __post_init__(self) -> None:
         check_description(self.description, "rule description")
-        mismatch = {
-            Protocol.ICMP: (PeerKind.IPV6, "icmpv6"),
-            Protocol.ICMPV6: (PeerKind.IPV4, "icmp"),
-        }.get(self.port.protocol)
-        if mismatch and self.peer.kind is mismatch[0]:
+        if not reaches(self.port, self.peer):
+            other = Protocol.ICMPV6 if self.port.protocol is Protocol.ICMP else Protocol.ICMP
             raise TieredSgError(
                 "rule",
                 f"{self.port} {self.peer.value}",
                 f"{self.port.protocol} never matches {self.peer.kind.value} traffic",
-                f"use {mismatch[1]} for {self.peer.kind.value} peers",
+                f"use {other} for {self.peer.kind.value} peers",
             )
 
     @classmethod
@@ -64,6 +62,22 @@ class Rule:
     def key(self) -> RuleKey:
         """What makes two rules the same permission (the description does not)."""
         return (self.direction, self.port, self.peer)
+
+
+_ONLY_FAMILY = {Protocol.ICMP: PeerKind.IPV4, Protocol.ICMPV6: PeerKind.IPV6}
+
+
+def only_family(port: Port) -> Optional[PeerKind]:
+    """The one CIDR family whose traffic ``port`` can match (IPv4 for ICMP, IPv6 for ICMPv6);
+    None for ports of both families (tcp, udp, all)."""
+    return _ONLY_FAMILY.get(port.protocol)
+
+
+def reaches(port: Port, peer: Peer) -> bool:
+    """Whether a rule of ``port`` with ``peer`` can match any traffic: ICMP never matches an IPv6
+    CIDR, ICMPv6 never an IPv4 one; groups and prefix lists are family-neutral."""
+    family = only_family(port)
+    return family is None or not peer.is_cidr or peer.kind is family
 
 
 def check_description(text: str, what: str) -> str:

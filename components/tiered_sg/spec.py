@@ -27,9 +27,10 @@ from tiered_sg.inputs import (
     parse_ports,
     parse_tags,
 )
-from tiered_sg.naming import check_group_name
+from tiered_sg.naming import MAX_TIER_NAME, check_group_name
 from tiered_sg.peers import Peer, PeerKind, check_label
 from tiered_sg.ports import Port
+from tiered_sg.spec_checks import check_icmp_families, check_tier_name_prefixes
 
 ADMIN = "admin"
 """Name of the admin group; reserved, no tier may use it."""
@@ -114,10 +115,27 @@ class ChainSpec:
                 f"{tiers[0].name!r} would accept no traffic",
                 "list the addresses allowed in, e.g. ['0.0.0.0/0'] or ['10.0.0.0/8']",
             )
-        admin_peers = _parse_admin_cidrs(value("admin_cidrs", {}), at.field("admin_cidrs"))
+        check_icmp_families(
+            tiers[0].ports,
+            at.field("tiers").index(0).field("ports"),
+            ipv4 + ipv6,
+            {
+                PeerKind.IPV4: at.field("public_ipv4_cidrs"),
+                PeerKind.IPV6: at.field("public_ipv6_cidrs"),
+            },
+        )
+        admin_at = at.field("admin_cidrs")
+        admin_peers = _parse_admin_cidrs(value("admin_cidrs", {}), admin_at)
         admin_ports = _parse_admin_ports(
             value("admin_ports", DEFAULT_ADMIN_PORTS), at.field("admin_ports")
         )
+        if admin_peers:  # without admin CIDRs there is no admin group: the ports go unused
+            check_icmp_families(
+                admin_ports,
+                at.field("admin_ports"),
+                admin_peers,
+                {PeerKind.IPV4: admin_at, PeerKind.IPV6: admin_at},
+            )
         tags = parse_tags(
             value("tags", {}),
             at.field("tags"),
@@ -152,7 +170,7 @@ def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
         name_at = tier_at.field("name")
         name = as_str(tier.get("name"), name_at, "a tier name", "write a name such as 'web'")
         try:
-            check_group_name(name, "tier name")
+            check_group_name(name, "tier name", limit=MAX_TIER_NAME)
         except TieredSgError as err:
             raise name_at.anchor(err) from None
         if name == ADMIN:
@@ -171,6 +189,7 @@ def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
                 tuple(_parse_egress(e, egress_at.index(i)) for i, e in enumerate(egress)),
             )
         )
+    check_tier_name_prefixes([tier.name for tier in tiers], at, ADMIN)
     return tuple(tiers)
 
 
@@ -181,8 +200,13 @@ def _parse_egress(value: object, at: ArgPath) -> EgressSpec:
     if not peers:
         raise at.field("cidrs").error([], "lists no destination", "write ['0.0.0.0/0'] or a range")
     description = egress.get("description")
+    cidrs_at = at.field("cidrs")
+    ports = parse_ports(egress.get("ports"), at.field("ports"))
+    check_icmp_families(
+        ports, at.field("ports"), peers, {PeerKind.IPV4: cidrs_at, PeerKind.IPV6: cidrs_at}
+    )
     return EgressSpec(
-        parse_ports(egress.get("ports"), at.field("ports")),
+        ports,
         peers,
         None if description is None else parse_description(description, at.field("description")),
     )

@@ -32,7 +32,8 @@ def _tree(result: PreflightResult) -> list[str]:
     rows: list[tuple[str, str]] = [(STACK_TYPE, f"{result.stack.project}-{result.stack.stack}")]
 
     def walk(urn: str, prefix: str) -> None:
-        kids = children.get(urn, [])
+        # Registration order varies between runs (outputs resolve concurrently): sort siblings.
+        kids = sorted(children.get(urn, []), key=lambda r: (r.type, r.name))
         for i, kid in enumerate(kids):
             last = i == len(kids) - 1
             rows.append((prefix + ("└─ " if last else "├─ ") + kid.type, kid.name))

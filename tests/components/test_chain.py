@@ -150,6 +150,57 @@ def test_custom_tiers_admin_ports_ipv6_and_extra_egress(pulumi_runtime):
     assert updates.inputs["description"] == "Updates"
 
 
+def test_icmp_reaches_the_ipv4_peers_and_icmpv6_the_ipv6_peers_of_each_list(pulumi_runtime):
+    build(
+        pulumi_runtime,
+        tiers=[
+            {"name": "web", "ports": ["https", "icmp", "icmpv6:128"]},
+            {
+                "name": "app",
+                "ports": ["icmp:8"],
+                "egress": [{"ports": ["icmp", "icmpv6"], "cidrs": ["10.0.0.0/8", "fd00::/8"]}],
+            },
+        ],
+        public_ipv4_cidrs=["0.0.0.0/0"],
+        public_ipv6_cidrs=["::/0"],
+        admin_cidrs={"office": "203.0.113.10/32", "vpn": "2001:db8:ffff::/48"},
+        admin_ports=["icmp", "icmpv6"],
+    )
+    assert edges(pulumi_runtime) == {
+        ("web", "in", "tcp", 443, 443, "0.0.0.0/0"),
+        ("web", "in", "tcp", 443, 443, "::/0"),
+        ("web", "in", "icmp", -1, -1, "0.0.0.0/0"),
+        ("web", "in", "icmpv6", 128, -1, "::/0"),
+        # Groups are family-neutral: both sides of a tier-to-tier ICMP rule are written.
+        ("web", "out", "icmp", 8, -1, "app"),
+        ("app", "in", "icmp", 8, -1, "web"),
+        ("app", "out", "icmp", -1, -1, "10.0.0.0/8"),
+        ("app", "out", "icmpv6", -1, -1, "fd00::/8"),
+        ("admin", "in", "icmp", -1, -1, "203.0.113.10/32"),
+        ("admin", "in", "icmpv6", -1, -1, "2001:db8:ffff::/48"),
+        ("admin", "out", "icmp", -1, -1, "web"),
+        ("admin", "out", "icmpv6", -1, -1, "web"),
+        ("admin", "out", "icmp", -1, -1, "app"),
+        ("admin", "out", "icmpv6", -1, -1, "app"),
+        ("web", "in", "icmp", -1, -1, "admin"),
+        ("web", "in", "icmpv6", -1, -1, "admin"),
+        ("app", "in", "icmp", -1, -1, "admin"),
+        ("app", "in", "icmpv6", -1, -1, "admin"),
+    }
+
+
+def test_longest_names_fit_together(pulumi_runtime):
+    chain, first, second = "c" * 36, "a" * 63, "b" * 63
+    build(
+        pulumi_runtime,
+        name=chain,
+        tiers=[{"name": first, "ports": ["https"]}, {"name": second, "ports": ["tcp:8080"]}],
+        admin_cidrs=OFFICE,
+    )
+    assert pulumi_runtime.named(f"{chain}-{second}", SG)
+    assert pulumi_runtime.named(f"{chain}-{second}-in-tcp-8080-from-{first}", INGRESS)
+
+
 def test_tags_mark_chain_tier_position_and_role_on_groups_and_their_rules(pulumi_runtime):
     build(pulumi_runtime, admin_cidrs=OFFICE, tags={"environment": "test"})
     expected = {
@@ -375,6 +426,67 @@ def test_quota_overrun_fails_before_anything_is_registered(pulumi_runtime):
             {"vpc_id": None},
             "vpc_id None: is required; pass the VPC id, e.g. aws.ec2.get_vpc(default=True).id",
         ),
+        (
+            {"tiers": [{"name": "w" * 64, "ports": ["https"]}]},
+            f"tiers[0].name {'w' * 64!r}: is 64 characters long, at most 63 are allowed; "
+            "shorten it",
+        ),
+        (
+            {
+                "tiers": [
+                    {"name": "web", "ports": ["https"]},
+                    {"name": "web-in-x", "ports": ["ssh"]},
+                ]
+            },
+            "tiers[1].name 'web-in-x': starts with tier 0's name 'web' and '-in-', as tier 0's "
+            "rule names do (<group>-in-<port>-from-<peer>), so rules of tier 0 and this tier can "
+            "get the same name and URN; rename the tier, e.g. 'web-x'",
+        ),
+        (
+            # The clash is refused whichever tier comes first.
+            {
+                "tiers": [
+                    {"name": "a-out-in-b", "ports": ["https"]},
+                    {"name": "a", "ports": ["ssh"]},
+                ]
+            },
+            "tiers[0].name 'a-out-in-b': starts with tier 1's name 'a' and '-out-', as tier 1's "
+            "rule names do (<group>-out-<port>-to-<peer>), so rules of tier 1 and this tier can "
+            "get the same name and URN; rename the tier, e.g. 'a-b'",
+        ),
+        (
+            {"tiers": [{"name": "web", "ports": ["https", "icmpv6"]}]},
+            "tiers[0].ports[1] 'icmpv6': ICMPv6 only matches IPv6 traffic and public_ipv6_cidrs "
+            "is empty; use icmp for IPv4, or list IPv6 CIDRs in public_ipv6_cidrs",
+        ),
+        (
+            {
+                "tiers": [
+                    {
+                        "name": "web",
+                        "ports": ["https"],
+                        "egress": [{"ports": ["icmpv6:128"], "cidrs": ["0.0.0.0/0"]}],
+                    }
+                ]
+            },
+            "tiers[0].egress[0].ports[0] 'icmpv6:128': ICMPv6 only matches IPv6 traffic and "
+            "tiers[0].egress[0].cidrs holds no IPv6 CIDR; use icmp for IPv4, or add an IPv6 CIDR "
+            "to tiers[0].egress[0].cidrs",
+        ),
+        (
+            {"admin_cidrs": {"vpn": "2001:db8:ffff::/48"}, "admin_ports": ["icmp"]},
+            "admin_ports[0] 'icmp': ICMP only matches IPv4 traffic and admin_cidrs holds no IPv4 "
+            "CIDR; use icmpv6 for IPv6, or add an IPv4 CIDR to admin_cidrs",
+        ),
+        (
+            {"public_ipv6_cidrs": ["fe80::%eth0/64"]},
+            "public_ipv6_cidrs[0] 'fe80::%eth0/64': has a zone id ('%eth0'), which security group "
+            "rules do not take; write 'fe80::/64'",
+        ),
+        (
+            {"tags": {"": "x"}},
+            "tags key '': is empty; name the tag, e.g. 'team'",
+        ),
     ],
 )
 def test_refusals_register_nothing(pulumi_runtime, args, message):
@@ -397,3 +509,20 @@ def test_chain_name_must_suit_aws(pulumi_runtime):
         "chain name 'sg-shop': AWS refuses group names that start with 'sg-'; "
         "drop the prefix, e.g. 'shop'"
     )
+
+
+def test_chain_name_leaves_room_for_any_tier_name(pulumi_runtime):
+    def program():
+        with pytest.raises(TieredSgError) as caught:
+            TieredSecurityGroups("c" * 37, {"vpc_id": VPC})
+        return str(caught.value)
+
+    assert pulumi_runtime.run(program) == (
+        f"chain name {'c' * 37!r}: is 37 characters long, at most 36 are allowed; shorten it"
+    )
+    assert pulumi_runtime.registrations == []
+
+
+def test_admin_ports_are_not_checked_against_absent_admin_cidrs(pulumi_runtime):
+    build(pulumi_runtime, admin_ports=["icmpv6"])
+    assert edges(pulumi_runtime) == DEFAULT_CHAIN

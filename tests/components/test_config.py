@@ -235,6 +235,41 @@ def test_config_errors_name_the_key_the_value_and_the_fix(values, message):
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize(
+    ("key", "suggestion"),
+    [
+        ("tiered_sg:publicIpv4Cidrs", "tiered-sg:publicIpv4Cidrs"),
+        ("tieredsg:adminCidrs", "tiered-sg:adminCidrs"),
+        ("tired-sg:tiers", "tiered-sg:tiers"),
+        ("Tiered-SG:tags", "tiered-sg:tags"),
+        ("tiered:vpcId", "tiered-sg:vpcId"),
+        ("tiered_sg:adminCidr", "tiered-sg:adminCidrs"),
+    ],
+)
+def test_a_misspelled_namespace_is_refused_not_ignored(key, suggestion):
+    space = key.partition(":")[0]
+    with pytest.raises(TieredSgError) as caught:
+        parse_config({key: "[]", "aws:region": "us-east-1"})
+    assert str(caught.value) == (
+        f"config key {key!r}: is in the namespace {space!r}, not 'tiered-sg', so the program "
+        f"would ignore it; did you mean {suggestion!r}?"
+    )
+
+
+def test_other_packages_namespaces_pass():
+    config = parse_config(
+        {
+            "aws:region": "us-east-1",
+            "aws-native:region": "us-east-1",
+            "awsx:x": "1",
+            "pulumi:template": "python",
+            "tiered-app:name": "another project's key",
+            "random:x": "1",
+        }
+    )
+    assert config.vpc_id is None
+
+
 def test_read_config_merges_the_engine_environment_and_the_runtime_config(monkeypatch):
     monkeypatch.setenv(
         "PULUMI_CONFIG",

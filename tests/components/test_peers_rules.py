@@ -16,7 +16,7 @@ from tiered_sg import (
     rule_name,
 )
 from tiered_sg.naming import check_group_name, sanitize
-from tiered_sg.rules import dedupe
+from tiered_sg.rules import dedupe, reaches
 
 # -- peers ------------------------------------------------------------------------------------
 
@@ -76,6 +76,32 @@ def test_peer_canonical_values(build, kind, value):
         (
             lambda: Peer.cidr("10.0.0.0/33"),
             "CIDR '10.0.0.0/33': is not a valid CIDR; "
+            "write a network like '10.0.0.0/16' or '2001:db8::/32'",
+        ),
+        (
+            lambda: Peer.ipv6("fe80::%eth0/64"),
+            "IPv6 CIDR 'fe80::%eth0/64': has a zone id ('%eth0'), which security group rules "
+            "do not take; write 'fe80::/64'",
+        ),
+        (
+            # The suggestion is the network: without the zone, host bits would be refused next.
+            lambda: Peer.cidr("fe80::1%eth0/64"),
+            "CIDR 'fe80::1%eth0/64': has a zone id ('%eth0'), which security group rules "
+            "do not take; write 'fe80::/64'",
+        ),
+        (
+            lambda: Peer.ipv6("fe80::1%2"),
+            "IPv6 CIDR 'fe80::1%2': has a zone id ('%2'), which security group rules "
+            "do not take; write 'fe80::1/128'",
+        ),
+        (
+            lambda: Peer.cidr("10.0.0.0%1/8"),
+            "CIDR '10.0.0.0%1/8': has a zone id ('%1'), which security group rules "
+            "do not take; write '10.0.0.0/8'",
+        ),
+        (
+            lambda: Peer.cidr("web%1/8"),
+            "CIDR 'web%1/8': is not a valid CIDR; "
             "write a network like '10.0.0.0/16' or '2001:db8::/32'",
         ),
         (
@@ -167,6 +193,25 @@ def test_icmp_family_mismatch_is_refused(port, peer, message):
     with pytest.raises(TieredSgError) as caught:
         Rule.create(Direction.INGRESS, port, peer)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("port", "reached"),
+    [
+        (Port.tcp(443), {"10.0.0.0/8", "fd00::/8", "pl-0123456789abcdef0", "web"}),
+        (Port.all_traffic(), {"10.0.0.0/8", "fd00::/8", "pl-0123456789abcdef0", "web"}),
+        (Port.icmp(8), {"10.0.0.0/8", "pl-0123456789abcdef0", "web"}),
+        (Port.icmpv6(128), {"fd00::/8", "pl-0123456789abcdef0", "web"}),
+    ],
+)
+def test_icmp_reaches_its_own_family_and_every_group_or_prefix_list(port, reached):
+    peers = [
+        Peer.ipv4("10.0.0.0/8"),
+        Peer.ipv6("fd00::/8"),
+        Peer.prefix_list("pl-0123456789abcdef0"),
+        Peer.planned_group("web"),
+    ]
+    assert {peer.value for peer in peers if reaches(port, peer)} == reached
 
 
 def test_description_must_suit_aws():

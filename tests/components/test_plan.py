@@ -91,6 +91,16 @@ def test_identical_rules_are_planned_once():
             "group name 'sg-x': AWS refuses group names that start with 'sg-'; "
             "drop the prefix, e.g. 'x'",
         ),
+        (
+            # Other groups' rules reference a planned group by its name, as a label.
+            lambda t: t.group("g" * 64),
+            f"group name {'g' * 64!r}: is 64 characters long, at most 63 are allowed; shorten it",
+        ),
+        (
+            lambda t: Topology("t" * 40).group("g" * 60),
+            f"security group name {'t' * 40 + '-' + 'g' * 60!r}: is 101 characters long, "
+            "at most 100 are allowed; shorten it",
+        ),
     ],
 )
 def test_planning_refusals(act, message):
@@ -111,6 +121,23 @@ def test_an_external_group_may_not_take_a_planned_groups_label():
     assert str(caught.value) == (
         "group shop-app peer label 'web': also names a group of this topology; "
         "give the external group another label"
+    )
+
+
+def test_rule_names_are_unique_across_all_groups():
+    # Group a's rule from y-in-tcp-80-from-z and group a-in-tcp-8080-from-y's rule from z derive
+    # the same name; their URNs share the type chain, so the engine would refuse the second.
+    topology = Topology("shop")
+    a = topology.group("a")
+    a_in = topology.group("a-in-tcp-8080-from-y")
+    a.allow_from(topology.group("y-in-tcp-80-from-z"), Port.tcp(8080))
+    a_in.allow_from(topology.group("z"), Port.tcp(80))
+    with pytest.raises(TieredSgError) as caught:
+        topology.validate()
+    assert str(caught.value) == (
+        "rule name 'shop-a-in-tcp-8080-from-y-in-tcp-80-from-z': groups 'shop-a' and "
+        "'shop-a-in-tcp-8080-from-y' both have an ingress rule of this name, and the rules of "
+        "all groups share one URN type, so their URNs would clash; rename one of the groups"
     )
 
 

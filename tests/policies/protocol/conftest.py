@@ -1,6 +1,6 @@
 """One sg-guardrails pack process for the whole protocol suite, driven like `pulumi preview`.
 
-The pack runs from policies/ exactly as the CLI starts it (see preflight/harness.py); tests that
+The pack runs from policies/ exactly as the CLI starts it (see preflight/harness/); tests that
 change the policy config go through ``configured``, which restores the defaults afterwards.
 """
 
