@@ -1,5 +1,6 @@
 """The text report, laid out like `pulumi preview`: tree, flows, policy verdicts, summary."""
 
+import re
 from collections import defaultdict
 
 from preflight.analysis import PreflightResult
@@ -33,7 +34,7 @@ def _tree(result: PreflightResult) -> list[str]:
 
     def walk(urn: str, prefix: str) -> None:
         # Registration order varies between runs (outputs resolve concurrently): sort siblings.
-        kids = sorted(children.get(urn, []), key=lambda r: (r.type, r.name))
+        kids = sorted(children.get(urn, []), key=lambda r: (r.type, _natural(r.name)))
         for i, kid in enumerate(kids):
             last = i == len(kids) - 1
             rows.append((prefix + ("└─ " if last else "├─ ") + kid.type, kid.name))
@@ -99,3 +100,8 @@ def _summary(result: PreflightResult) -> str:
         f"Summary: {verdict}: {len(result.resources) + 1} resources, {len(result.flows)} flows; "
         f"{result.mandatory_count} mandatory, {advisory} advisory violation(s)."
     )
+
+
+def _natural(name: str) -> list[tuple[int, int | str]]:
+    """Sort key that orders embedded numbers by value: ...-tcp-80-... before ...-tcp-443-..."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", name)]

@@ -90,15 +90,15 @@ def test_text_report_shows_tree_flows_and_verdict(capsys):
     code, out, _ = run(capsys, "dev")
     assert code == 0
     assert "tiered-sg:index:TieredSecurityGroups" in out
-    # Siblings sorted by type then name: a group's own SecurityGroup first, ingress rules last.
+    # Siblings sorted by type, then name with numbers by value: SecurityGroup first, 80 before 443.
     tree = [line for line in out.splitlines() if line.startswith(" +")]
     web = [line.split()[-2] for line in tree if "tiered-web" in line and "aws:" in line]
     assert web == [
         "tiered-web",
         "tiered-web-out-tcp-8080-to-app",
         "tiered-web-in-tcp-22-from-admin",
-        "tiered-web-in-tcp-443-from-0.0.0.0-0",
         "tiered-web-in-tcp-80-from-0.0.0.0-0",
+        "tiered-web-in-tcp-443-from-0.0.0.0-0",
     ]
     assert run(capsys, "dev")[1] == out  # the same report every run
     assert "internet (0.0.0.0/0)" in out
