@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 from typing import Any, Final
@@ -97,10 +98,22 @@ def parse_cidr(value: Any, field: str) -> tuple[str, Network] | UnknownField:
     if not isinstance(value, str):
         return malformed(field, "sources", f"{value!r} is not a CIDR string")
     text = value.strip()
-    try:
-        return text, ipaddress.ip_network(text, strict=False)
-    except ValueError:
+    parsed = network(text)
+    if parsed is None:
         return malformed(field, "sources", f"{value!r} is not a valid CIDR")
+    return text, parsed
+
+
+# A stack repeats a handful of CIDRs thousands of times, and each rule's CIDRs are parsed again
+# by the topology (atoms, flows) and the quota check: parse each text once. Safe to share, since
+# networks are immutable; bounded, since a stack could hold any number of distinct CIDRs.
+@functools.lru_cache(maxsize=8192)
+def network(text: str) -> Network | None:
+    """``ipaddress.ip_network(text, strict=False)``, or None when ``text`` is not a CIDR."""
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
 
 
 def is_world(network: Network) -> bool:

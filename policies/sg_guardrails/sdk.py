@@ -10,7 +10,7 @@ So a mandatory policy never blocks on a guess, and never goes silent either.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 from pulumi_policy import (
     Policy,
@@ -25,14 +25,25 @@ from pulumi_policy.proxy import UnknownValueError
 
 from .errors import GuardrailsError
 from .findings import Finding, Subject
+from .memo import BoundedMemo, content_key
 from .model import NormalizedResource
-from .normalize import normalize_resource
+from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
 from .topology import ResourceRecord, Topology, analyze
 from .values import UNKNOWN_STRING, plain
 
 ResourceCheck = Callable[[Subject, NormalizedResource, Mapping[str, Any]], list[Finding]]
 StackCheck = Callable[[Topology, Mapping[str, Any]], list[Finding]]
 Validation = Callable[[Any, ReportViolation], None]
+
+_NORMALIZED_TYPES: Final = GROUP_TYPES | RULE_TYPES
+# Normalisations of the last few resources: the 7 resource policies of one Analyze share one.
+# A few entries rather than one, because the SDK serves up to 4 Analyze calls at once.
+# Key: (urn, type, content of the props); normalisation depends on nothing else.
+NORMALIZED: Final[BoundedMemo[tuple[str, str, bytes], NormalizedResource | None]] = BoundedMemo(16)
+# The last stack's topology: the 4 stack policies of one AnalyzeStack share it. One entry: a
+# topology of a large stack is big, and AnalyzeStack comes once per preview.
+# Key: the content of every resource record (type, urn, props, dependencies).
+TOPOLOGIES: Final[BoundedMemo[bytes, Topology]] = BoundedMemo(1)
 
 
 class PreviewGapsError(UnknownValueError):
@@ -61,7 +72,7 @@ def _config(args: ResourceValidationArgs | StackValidationArgs) -> Mapping[str, 
 
 def run_resource_check(check: ResourceCheck, args: ResourceValidationArgs) -> list[Finding]:
     """Findings of ``check`` on one resource; ``[]`` for resources without security-group rules."""
-    resource = normalize_resource(args.resource_type, args.props)
+    resource = normalized(args.resource_type, args.urn, args.props)
     if resource is None:
         return []
     subject = Subject(args.resource_type, args.name, args.urn)
@@ -69,6 +80,27 @@ def run_resource_check(check: ResourceCheck, args: ResourceValidationArgs) -> li
         return check(subject, resource, _config(args))
     except GuardrailsError as error:
         return [Finding(f"Invalid policy config: {error}. {subject.label()} was not checked.")]
+
+
+def normalized(resource_type: str, urn: str, props: Any) -> NormalizedResource | None:
+    """``normalize_resource(resource_type, props)``, once per resource rather than per policy."""
+    if resource_type not in _NORMALIZED_TYPES:
+        return None  # what normalize_resource returns; no need to serialise unrelated props
+    key = content_key(props)
+    if key is None:
+        return normalize_resource(resource_type, props)
+    return NORMALIZED.get_or_compute(
+        (urn, resource_type, key), lambda: normalize_resource(resource_type, props)
+    )
+
+
+def stack_topology(resources: Sequence[PolicyResource]) -> Topology:
+    """``analyze`` of the stack, once per ``AnalyzeStack`` rather than per stack policy."""
+    records = records_from_policy_resources(resources)
+    key = content_key(records)
+    if key is None:
+        return analyze(records)
+    return TOPOLOGIES.get_or_compute(key, lambda: analyze(records))
 
 
 def records_from_policy_resources(resources: Sequence[PolicyResource]) -> list[ResourceRecord]:
@@ -91,7 +123,7 @@ def records_from_policy_resources(resources: Sequence[PolicyResource]) -> list[R
 def run_stack_check(check: StackCheck, args: StackValidationArgs) -> list[Finding]:
     try:
         config = _config(args)
-        return check(analyze(records_from_policy_resources(args.resources)), config)
+        return check(stack_topology(args.resources), config)
     except GuardrailsError as error:
         return [Finding(f"Invalid policy config: {error}. The stack was not checked.")]
 

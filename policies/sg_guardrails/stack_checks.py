@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import Any, Final, Literal
 
 from .config import TagKeys, check_known_keys, read_max_rules, read_tier_settings
 from .exposure import format_ports, uncovered
-from .fields import as_integer
+from .fields import as_integer, network
 from .findings import Finding
 from .model import TCP, UDP, Direction, NormalizedRule, describe_traffic
 from .topology import Group, ResolvedRule, Topology, atoms
@@ -197,10 +196,8 @@ def _tally(
 
 def _families(atom: tuple[Any, ...]) -> tuple[int, ...]:
     if atom[3] == "cidr":
-        try:
-            return (ipaddress.ip_network(atom[4], strict=False).version,)
-        except ValueError:
-            return (4,)
+        parsed = network(atom[4])
+        return (parsed.version,) if parsed is not None else (4,)
     return (4, 6)  # a group or prefix-list reference counts once in each family
 
 
@@ -242,6 +239,7 @@ def tier_isolation(topology: Topology, config: Mapping[str, Any]) -> list[Findin
             )
         chains[chain][position] = group
 
+    unresolved = _unresolved_by_tier(topology, keys)
     for chain, tiers in chains.items():
         for position, group in sorted(tiers.items()):
             if position == 0:
@@ -254,18 +252,38 @@ def tier_isolation(topology: Topology, config: Mapping[str, Any]) -> list[Findin
                 admins.get(chain),
                 settings.admin_ports,
             )
-            for rule in _rules_for_tier(topology, group, keys):
+            for rule in _rules_for_tier(topology, group, keys, unresolved):
                 findings += context.judge(rule)
     return findings
 
 
-def _rules_for_tier(topology: Topology, group: Group, keys: TagKeys) -> list[ResolvedRule]:
+TierTags = tuple[str | None, ...]
+
+
+def _tier_tags(tags: Mapping[str, str], keys: TagKeys) -> TierTags:
+    return tuple(tags.get(k) for k in (keys.chain, keys.tier, keys.position))
+
+
+def _unresolved_by_tier(topology: Topology, keys: TagKeys) -> Mapping[TierTags, list[ResolvedRule]]:
+    """Unresolved rules by their tiered-sg tags, built once: matching them to each tiered group
+    by scanning them all was O(groups x unresolved rules) when ids are unknown."""
+    grouped: dict[TierTags, list[ResolvedRule]] = defaultdict(list)
+    for rule in topology.unresolved():
+        grouped[_tier_tags(rule.tags, keys)].append(rule)
+    return grouped
+
+
+def _rules_for_tier(
+    topology: Topology,
+    group: Group,
+    keys: TagKeys,
+    unresolved: Mapping[TierTags, list[ResolvedRule]],
+) -> list[ResolvedRule]:
     """The group's rules, plus unresolved rule resources whose tiered-sg tags name this group."""
     mine = list(topology.rules_of(group.urn))
-    wanted = {k: group.tags.get(k) for k in (keys.chain, keys.tier, keys.position)}
-    for rule in topology.unresolved():
-        if all(value is not None and rule.tags.get(k) == value for k, value in wanted.items()):
-            mine.append(rule)
+    wanted = _tier_tags(group.tags, keys)
+    if None not in wanted:  # a group missing one of the tags claims no unresolved rule
+        mine += unresolved.get(wanted, ())
     return mine
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple
 
@@ -126,10 +127,22 @@ class Topology:
     mirrored: tuple[ResolvedRule, ...] = ()
 
     def rules_of(self, group_urn: str) -> tuple[ResolvedRule, ...]:
-        return tuple(r for r in self.rules if r.group_urn == group_urn)
+        return self._rules_by_group.get(group_urn, ())
 
     def unresolved(self) -> tuple[ResolvedRule, ...]:
-        return tuple(r for r in self.rules if r.group_urn is None)
+        return self._rules_by_group.get(None, ())
+
+    # Built on first use, once: the stack checks ask for one group's rules per group (and per
+    # finding), which scanning every rule each time made O(groups x rules). A cached_property
+    # works on this frozen dataclass (it writes the instance __dict__, and there are no slots);
+    # it is not a field, so it stays out of __eq__ and __repr__.
+    @cached_property
+    def _rules_by_group(self) -> Mapping[str | None, tuple[ResolvedRule, ...]]:
+        """Each group's rules (None: rules whose group is unknown), in ``rules`` order."""
+        grouped: dict[str | None, list[ResolvedRule]] = defaultdict(list)
+        for rule in self.rules:
+            grouped[rule.group_urn].append(rule)
+        return MappingProxyType({urn: tuple(rules) for urn, rules in grouped.items()})
 
 
 EndpointKind = Literal["internet", "cidr", "group", "prefix-list", "unresolved"]
@@ -192,29 +205,39 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> Topology:
     index = _Index()
     inline_sources: list[tuple[ResourceRecord, Group]] = []
     for row in rows:
-        props = plain(row.props)
+        # ``plain`` only where the props are read here: rule rows, most of a stack, are
+        # normalised (which makes its own plain copy) in ``_attached``.
         if row.type in GROUP_TYPES:
+            props = plain(row.props)
             group = _group(row, props)
             index.add(group, ids=_ids(props))
             inline_sources.append((row, group))
-        elif row.type in VPC_DEFAULT_GROUP_OUTPUT and isinstance(props, Mapping):
-            default_id = props.get(VPC_DEFAULT_GROUP_OUTPUT[row.type])
-            group = Group(
-                urn=row.urn + DEFAULT_GROUP_SUFFIX,
-                name=f"default group of {resource_name(row.urn)}",
-                resource_type=row.type,
-                group_id=default_id if isinstance(default_id, str) else None,
-                is_default=True,
-                synthetic=True,
-            )
-            index.add(group, alias_urn=row.urn, ids=[default_id])
+        elif row.type in VPC_DEFAULT_GROUP_OUTPUT:
+            _add_vpc_default_group(row, plain(row.props), index)
 
     attached = [rule for row in rows if row.type in RULE_TYPES for rule in _attached(row, index)]
     inline = [rule for row, group in inline_sources for rule in _inline(row, group, index)]
     declared = {(r.group_urn, atom) for r in attached for atom in atoms(r)}
-    kept = [r for r in inline if not _mirrors(r, declared)]
-    mirrored = [r for r in inline if _mirrors(r, declared)]
+    is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() parses CIDRs
+    kept = [r for r, mirror in zip(inline, is_mirror, strict=True) if not mirror]
+    mirrored = [r for r, mirror in zip(inline, is_mirror, strict=True) if mirror]
     return Topology(MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored))
+
+
+def _add_vpc_default_group(row: ResourceRecord, props: Any, index: _Index) -> None:
+    """A VPC stands for its default group, known here only through the VPC's output."""
+    if not isinstance(props, Mapping):
+        return
+    default_id = props.get(VPC_DEFAULT_GROUP_OUTPUT[row.type])
+    group = Group(
+        urn=row.urn + DEFAULT_GROUP_SUFFIX,
+        name=f"default group of {resource_name(row.urn)}",
+        resource_type=row.type,
+        group_id=default_id if isinstance(default_id, str) else None,
+        is_default=True,
+        synthetic=True,
+    )
+    index.add(group, alias_urn=row.urn, ids=[default_id])
 
 
 def _group(row: ResourceRecord, props: Any) -> Group:
@@ -333,15 +356,22 @@ def atoms(resolved: ResolvedRule) -> list[Atom]:
     traffic = (rule.direction, rule.protocol, ports)
     result: list[Atom] = []
     for cidr in rule.cidrs:
-        parsed = parse_cidr(cidr, "cidr")
-        key = str(parsed[1]) if not isinstance(parsed, UnknownField) else cidr
-        result.append((*traffic, "cidr", key))
+        result.append((*traffic, "cidr", _cidr_atom(cidr)))
     for peer in rule.other_sources:
         target = next((p.group_urn for p in resolved.peers if p.peer == peer), None)
         # ``self`` and a reference to the group's own id are the same AWS rule.
         kind = "group" if peer.kind == "self" else peer.kind
         result.append((*traffic, kind, target or peer.value or id(peer)))
     return result
+
+
+# atoms() runs for every rule twice per analysis (mirror detection, quota), and a stack repeats
+# a few CIDRs: spell each once. Bounded like fields.network, whose parse it reuses.
+@lru_cache(maxsize=8192)
+def _cidr_atom(cidr: str) -> str:
+    """The network a CIDR names, canonically (``10.0.0.5/8`` -> ``10.0.0.0/8``); else the text."""
+    parsed = parse_cidr(cidr, "cidr")
+    return str(parsed[1]) if not isinstance(parsed, UnknownField) else cidr
 
 
 def _mirrors(rule: ResolvedRule, declared: set[tuple[str | None, Atom]]) -> bool:
@@ -352,10 +382,11 @@ def _mirrors(rule: ResolvedRule, declared: set[tuple[str | None, Atom]]) -> bool
 def flows(topology: Topology) -> tuple[Flow, ...]:
     """Every (peer, group, protocol, ports, direction) the stack's rules allow, one per peer."""
     result: list[Flow] = []
+    endpoints = _Endpoints(topology)
     for resolved in topology.rules:
         rule = resolved.rule
-        group = _group_endpoint(topology, resolved.group_urn, resolved)
-        for peer in _peer_endpoints(topology, resolved):
+        group = endpoints.group(resolved.group_urn, resolved)
+        for peer in endpoints.peers(resolved):
             result.append(
                 Flow(
                     direction=rule.direction,
@@ -370,30 +401,47 @@ def flows(topology: Topology) -> tuple[Flow, ...]:
     return tuple(result)
 
 
-def _group_endpoint(topology: Topology, urn: str | None, resolved: ResolvedRule) -> Endpoint:
-    if urn is None or urn not in topology.groups:
-        return Endpoint("unresolved", f"group of {resolved.resource_name} ({resolved.via})")
-    return Endpoint("group", topology.groups[urn].name, urn)
+class _Endpoints:
+    """Endpoints of one ``flows`` call. A group's or a CIDR's endpoint is built once and shared
+    (endpoints are immutable): a large stack names the same few groups and CIDRs in thousands of
+    flows, and fewer long-lived objects also means less work for the garbage collector."""
 
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+        self._groups: dict[str, Endpoint] = {}
+        self._cidrs: dict[str, Endpoint] = {}
 
-def _peer_endpoints(topology: Topology, resolved: ResolvedRule) -> list[Endpoint]:
-    rule = resolved.rule
-    endpoints: list[Endpoint] = []
-    for cidr in rule.cidrs:
-        parsed = parse_cidr(cidr, "cidr")
-        world = not isinstance(parsed, UnknownField) and is_world(parsed[1])
-        endpoints.append(Endpoint("internet" if world else "cidr", cidr))
-    for resolved_peer in resolved.peers:
-        if resolved_peer.group_urn is not None:
-            endpoints.append(_group_endpoint(topology, resolved_peer.group_urn, resolved))
-        else:
-            endpoints.append(Endpoint("unresolved", f"{resolved_peer.peer} ({resolved_peer.via})"))
-    for peer in rule.other_sources:
-        if peer.kind == "prefix-list":
-            endpoints.append(Endpoint("prefix-list", str(peer)))
-    for gap in rule.unknowns_for("sources"):
-        endpoints.append(Endpoint("unresolved", str(gap)))
-    return endpoints
+    def group(self, urn: str | None, resolved: ResolvedRule) -> Endpoint:
+        if urn is None or urn not in self.topology.groups:
+            return Endpoint("unresolved", f"group of {resolved.resource_name} ({resolved.via})")
+        endpoint = self._groups.get(urn)
+        if endpoint is None:
+            endpoint = self._groups[urn] = Endpoint("group", self.topology.groups[urn].name, urn)
+        return endpoint
+
+    def cidr(self, cidr: str) -> Endpoint:
+        endpoint = self._cidrs.get(cidr)
+        if endpoint is None:
+            parsed = parse_cidr(cidr, "cidr")
+            world = not isinstance(parsed, UnknownField) and is_world(parsed[1])
+            endpoint = self._cidrs[cidr] = Endpoint("internet" if world else "cidr", cidr)
+        return endpoint
+
+    def peers(self, resolved: ResolvedRule) -> list[Endpoint]:
+        rule = resolved.rule
+        endpoints = [self.cidr(cidr) for cidr in rule.cidrs]
+        for resolved_peer in resolved.peers:
+            if resolved_peer.group_urn is not None:
+                endpoints.append(self.group(resolved_peer.group_urn, resolved))
+            else:
+                label = f"{resolved_peer.peer} ({resolved_peer.via})"
+                endpoints.append(Endpoint("unresolved", label))
+        for peer in rule.other_sources:
+            if peer.kind == "prefix-list":
+                endpoints.append(Endpoint("prefix-list", str(peer)))
+        for gap in rule.unknowns_for("sources"):
+            endpoints.append(Endpoint("unresolved", str(gap)))
+        return endpoints
 
 
 def groups_by_tag(topology: Topology, key: str) -> Mapping[str, list[Group]]:

@@ -55,6 +55,10 @@ class Unknown:
         return "(unknown in preview)"
 
 
+# Returned as they are (bool is its own exact type, so it is listed too).
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
+
+
 def is_unknown(value: object) -> bool:
     """True for an ``Unknown`` or a raw sentinel string."""
     return isinstance(value, Unknown) or (isinstance(value, str) and value in _SENTINEL_KINDS)
@@ -65,6 +69,18 @@ def plain(value: Any) -> Any:
 
     Secrets are unwrapped (a policy judges the value; it never prints a whole props dump).
     """
+    # Exact-type fast paths first: nearly every value is one of these, and ``isinstance`` against
+    # the Mapping/Sequence ABCs below is comparatively slow. Same results as the general path.
+    exact = type(value)
+    if exact is str:
+        sentinel = _SENTINEL_KINDS.get(value)
+        return Unknown(sentinel) if sentinel is not None else value
+    if exact is dict:
+        return _plain_mapping(value)
+    if exact is list:
+        return [_guarded(item) for item in value]
+    if exact in _SCALARS:
+        return value
     if isinstance(value, Unknown):
         return value
     if isinstance(value, str):
@@ -84,6 +100,8 @@ def _plain_mapping(mapping: Mapping[Any, Any]) -> Any:
     if SIG_KEY in keys and _item(mapping, SIG_KEY) == SECRET_SIG:
         return plain(_item(mapping, "value")) if "value" in keys else Unknown("secret")
     # Any other envelope (asset, archive) stays a dict: no security-group field holds one.
+    if type(mapping) is dict:  # a dict's items need no lookup by key (the fast path)
+        return {str(key): _guarded(item) for key, item in mapping.items()}
     return {str(key): _item(mapping, key) for key in keys}
 
 
@@ -92,4 +110,16 @@ def _item(container: Any, key: Any) -> Any:
     try:
         return plain(container[key])
     except UnknownValueError as error:
-        return Unknown(_SENTINEL_KINDS.get(error.unknown_type_sentinel, "string"))
+        return _unknown(error)
+
+
+def _guarded(value: Any) -> Any:
+    """``plain(value)`` for an element already in hand, with ``_item``'s guard."""
+    try:
+        return plain(value)
+    except UnknownValueError as error:
+        return _unknown(error)
+
+
+def _unknown(error: UnknownValueError) -> Unknown:
+    return Unknown(_SENTINEL_KINDS.get(error.unknown_type_sentinel, "string"))

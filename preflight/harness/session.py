@@ -25,7 +25,15 @@ from .errors import HarnessError, PolicyConfigError
 from .policy_config import PolicyConfigSource, reconcile_policy_config
 from .process import PackOutput, launch, pack_environment, read_policy_project, terminate
 from .resources import Resource
-from .results import AnalyzeResult, AnalyzerInfo, Diagnostic, LogMessage, PolicyConfig, Remediation
+from .results import (
+    AnalyzeResult,
+    AnalyzerInfo,
+    Diagnostic,
+    LogMessage,
+    NotApplicable,
+    PolicyConfig,
+    Remediation,
+)
 from .wire import decode_struct, encode_properties, make_urn, root_stack_urn
 
 
@@ -393,10 +401,24 @@ class PolicyPackSession:
 
         Resources without explicit outputs reach AnalyzeStack with their (remediated) inputs.
         """
-        total = AnalyzeResult()
+        results: list[AnalyzeResult] = []
         outputs: dict[str, struct_pb2.Struct] = {}
         for resource in resources:
             result, final_inputs = self._analyze(resource)
             outputs[self._resolve_urn(resource)] = final_inputs
-            total += result
-        return total + self._analyze_stack(resources, outputs)
+            results.append(result)
+        results.append(self._analyze_stack(resources, outputs))
+        return _combine(results)
+
+
+def _combine(results: Iterable[AnalyzeResult]) -> AnalyzeResult:
+    """``sum(results)`` in one pass: ``+`` copies the growing tuples each time, which made a
+    whole run O(resources x diagnostics)."""
+    diagnostics: list[Diagnostic] = []
+    not_applicable: list[NotApplicable] = []
+    remediations: list[Remediation] = []
+    for result in results:
+        diagnostics += result.diagnostics
+        not_applicable += result.not_applicable
+        remediations += result.remediations
+    return AnalyzeResult(tuple(diagnostics), tuple(not_applicable), tuple(remediations))
