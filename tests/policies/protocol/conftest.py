@@ -17,8 +17,6 @@ PACK_DIR = Path(__file__).resolve().parents[3] / "policies"
 
 @pytest.fixture(scope="session")
 def pack() -> Iterator[PolicyPackSession]:
-    if not (PACK_DIR / "PulumiPolicy.yaml").is_file() or not (PACK_DIR / "__main__.py").is_file():
-        pytest.skip("the sg-guardrails pack is not in policies/ yet")
     with PolicyPackSession(
         PACK_DIR, project="tiered-sg", stack="dev", organization="acme"
     ) as session:
