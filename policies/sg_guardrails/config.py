@@ -121,6 +121,8 @@ def schema_for(policy: str) -> PolicyConfigSchema | None:
 
 def check_known_keys(policy: str, config: Mapping[str, Any]) -> None:
     """Reject misspelt properties: the CLI's schema does not forbid extra keys."""
+    if not config:
+        return
     known = set(SCHEMAS.get(policy, {})) | {"enforcementLevel"}
     for key in config:
         if key not in known:

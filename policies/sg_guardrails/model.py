@@ -110,6 +110,8 @@ class NormalizedRule:
 
     def unknowns_for(self, *aspects: Aspect) -> tuple[UnknownField, ...]:
         """Unknown parts that matter to a check needing ``aspects`` (whole-rule gaps always do)."""
+        if not self.unknowns:
+            return ()
         wanted = {*aspects, "rule"}
         return tuple(u for u in self.unknowns if u.aspect in wanted)
 

@@ -66,7 +66,10 @@ def emit(findings: Sequence[Finding], report_violation: ReportViolation) -> None
 
 
 def _config(args: ResourceValidationArgs | StackValidationArgs) -> Mapping[str, Any]:
-    config = plain(args.get_config())
+    raw = args.get_config()
+    if type(raw) is dict and not raw:
+        return {}  # what ``plain`` makes of it; the usual case, asked for by every policy call
+    config = plain(raw)
     return config if isinstance(config, Mapping) else {"(config)": config}
 
 
@@ -75,11 +78,29 @@ def run_resource_check(check: ResourceCheck, args: ResourceValidationArgs) -> li
     resource = normalized(args.resource_type, args.urn, args.props)
     if resource is None:
         return []
-    subject = Subject(args.resource_type, args.name, args.urn)
+    subject = _subject(args.resource_type, args.name, args.urn)
     try:
         return check(subject, resource, _config(args))
     except GuardrailsError as error:
         return [Finding(f"Invalid policy config: {error}. {subject.label()} was not checked.")]
+
+
+# The last resource's ``Subject``: the 7 resource policies of one Analyze name the same resource.
+# Subjects are immutable values, so sharing one is safe; a stale entry is simply replaced (a
+# concurrent call at worst builds its own).
+_last_subject: Subject = Subject("", "", "")
+
+
+def _subject(resource_type: str, name: str, urn: str) -> Subject:
+    """``Subject(resource_type, name, urn)``, reusing the last one when it is equal."""
+    global _last_subject
+    if not (type(resource_type) is str and type(name) is str and type(urn) is str):
+        return Subject(resource_type, name, urn)  # equal is not the same text for str subclasses
+    last = _last_subject
+    if last.urn == urn and last.name == name and last.resource_type == resource_type:
+        return last
+    subject = _last_subject = Subject(resource_type, name, urn)
+    return subject
 
 
 def normalized(resource_type: str, urn: str, props: Any) -> NormalizedResource | None:

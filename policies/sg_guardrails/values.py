@@ -101,7 +101,19 @@ def _plain_mapping(mapping: Mapping[Any, Any]) -> Any:
         return plain(_item(mapping, "value")) if "value" in keys else Unknown("secret")
     # Any other envelope (asset, archive) stays a dict: no security-group field holds one.
     if type(mapping) is dict:  # a dict's items need no lookup by key (the fast path)
-        return {str(key): _guarded(item) for key, item in mapping.items()}
+        result: dict[str, Any] = {}
+        for key, item in mapping.items():
+            name = str(key)
+            exact = type(item)
+            # ``plain``'s own fast paths for strings and scalars, inlined: most values are these.
+            if exact is str:
+                sentinel = _SENTINEL_KINDS.get(item)
+                result[name] = Unknown(sentinel) if sentinel is not None else item
+            elif exact in _SCALARS:
+                result[name] = item
+            else:
+                result[name] = _guarded(item)
+        return result
     return {str(key): _item(mapping, key) for key in keys}
 
 
