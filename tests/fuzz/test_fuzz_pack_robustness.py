@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from pulumi_policy import (
     PolicyCustomTimeouts,
@@ -50,6 +50,7 @@ from sg_guardrails import (
 )
 from sg_guardrails.normalize import RESOURCE_SHAPES
 from sg_guardrails.values import SECRET_SIG, SIG_KEY
+from tests.fuzz.fuzzkit import fuzz
 
 SENTINELS = [
     "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string
@@ -86,16 +87,6 @@ def _field_names() -> list[str]:
 
 VPC_DEFAULT_FIELDS = ["defaultSecurityGroupId", "defaultSecurityGroup"]
 FIELDS = _field_names()
-
-
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -229,14 +220,14 @@ def run_policy(policy: Any, args: Any) -> list[str]:
 # -- properties --------------------------------------------------------------------------------
 
 
-@fuzz(600)
+@fuzz(600, HealthCheck.data_too_large)
 @given(st.sampled_from(TYPES), props(ANY_VALUES))
 def test_normalisation_never_raises_on_any_python_value(type_: str, raw: Any) -> None:
     check_normalized(normalize_resource(type_, raw), type_)
     check_normalized(normalize_resource(type_, raw, outputs=True), type_)
 
 
-@fuzz(300)
+@fuzz(300, HealthCheck.data_too_large)
 @given(st.sampled_from(TYPES), props(JSON_VALUES))
 def test_every_resource_policy_survives_the_sdk_path(type_: str, raw: Any) -> None:
     sdk_props = engine_props(raw)
@@ -272,7 +263,7 @@ def stacks(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> list[ResourceReco
     return records
 
 
-@fuzz(250)
+@fuzz(250, HealthCheck.data_too_large)
 @given(stacks(ANY_VALUES))
 def test_topology_and_flows_never_raise(records: list[ResourceRecord]) -> None:
     topology = analyze(records)
@@ -284,7 +275,7 @@ def test_topology_and_flows_never_raise(records: list[ResourceRecord]) -> None:
     analyze(tuple(r) for r in records)  # plain tuples, as the docs allow
 
 
-@fuzz(150)
+@fuzz(150, HealthCheck.data_too_large)
 @given(stacks(JSON_VALUES))
 def test_every_stack_policy_survives_random_stacks(records: list[ResourceRecord]) -> None:
     by_urn: dict[str, PolicyResource] = {}

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 from google.protobuf import json_format, struct_pb2
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 from pulumi_policy import (
     PolicyCustomTimeouts,
@@ -35,6 +35,7 @@ from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
 from preflight.harness import PolicyPackSession, Resource
 from sg_guardrails import build_policies
+from tests.fuzz.fuzzkit import fuzz
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 ADMIN = "sg-no-public-admin-ports"
@@ -84,16 +85,6 @@ TYPES = {
     "NATIVE_IN": "aws-native:ec2:SecurityGroupIngress",
     "NATIVE_OUT": "aws-native:ec2:SecurityGroupEgress",
 }
-
-
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
 
 
 # -- the model of a rule and the reference -----------------------------------------------------
@@ -362,7 +353,7 @@ def in_process(case: Case) -> dict[str, bool]:
     return verdict
 
 
-@fuzz(700)
+@fuzz(700, HealthCheck.function_scoped_fixture)
 @given(cases())
 def test_in_process_verdicts_match_the_reference(case: Case) -> None:
     expected = reference(case)
@@ -424,7 +415,7 @@ def pack() -> Iterator[PolicyPackSession]:
         yield session
 
 
-@fuzz(120)
+@fuzz(120, HealthCheck.function_scoped_fixture)
 @given(case=cases())
 def test_protocol_verdicts_match_the_reference(pack: PolicyPackSession, case: Case) -> None:
     pack.configure(case.config or None)

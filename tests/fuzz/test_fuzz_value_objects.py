@@ -16,23 +16,12 @@ import json
 import re
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fuzz.fuzzkit import fuzz
 from tiered_sg import SERVICES, Peer, PeerKind, Port, Protocol, TieredSgError, parse_config
 from tiered_sg.chain import plan_chain
-
-
-def fuzz(examples: int) -> settings:
-    """Fixed examples for CI: derandomized, no example database, no deadline."""
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
-
 
 MESSAGE = re.compile(r".+ .+: .+; .+", re.DOTALL)
 """``<what> <value!r>: <problem>; <hint>``."""
