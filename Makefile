@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 PREFLIGHT_ARGS ?=
 
-.PHONY: preflight test lint typecheck unit bench clean
+.PHONY: preflight test lint unit bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt components/pyproject.toml policies/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -22,7 +22,7 @@ def main() -> None:
     vpc_id: pulumi.Input[str] = (
         settings.vpc_id if settings.vpc_id is not None else aws.ec2.get_vpc_output(default=True).id
     )
-    chain = TieredSecurityGroups(CHAIN_NAME, settings.to_args(vpc_id))
+    chain = TieredSecurityGroups.from_spec(CHAIN_NAME, settings.spec, vpc_id)
     pulumi.export("vpcId", vpc_id)
     pulumi.export("groupIds", chain.group_ids)
     pulumi.export("adminGroupId", chain.admin_group_id)

@@ -33,8 +33,8 @@ OUR_ENTRY_POINTS: Final = ("run_resource_check", "run_stack_check", "emit")
 def _requests(n_rules: int) -> tuple[list[Any], Any]:
     from pulumi.runtime.proto import analyzer_pb2
 
+    from analyzer_client import encode_properties
     from bench.workload import engine_resources, make_stack
-    from preflight.harness import encode_properties
 
     resources = engine_resources(make_stack(n_rules))
     options = analyzer_pb2.AnalyzerResourceOptions(

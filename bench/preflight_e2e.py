@@ -6,7 +6,7 @@ floor: a fresh Python process that imports ``pulumi`` and ``pulumi_aws`` with th
 the program registers resources from (``pulumi_aws.ec2``, ``pulumi_aws.vpc``: ``pulumi_aws``
 loads submodules lazily, on first attribute access, so a bare ``import pulumi_aws`` costs next
 to nothing and the first ``aws.ec2.X`` pays ~0.7 s), then starts the no-op pack with
-``preflight.harness.PolicyPackSession`` (launch, handshake, configure) and stops it: the
+``analyzer_client.PolicyPackSession`` (launch, handshake, configure) and stops it: the
 interpreter, the SDK imports and one pack start-up, which no preflight can avoid.
 The two alternate; the ratio of medians is what the program, our pack and the report add.
 """
@@ -25,7 +25,7 @@ NOOP_DIR: Final = ROOT / "tests" / "fixtures" / "noop_pack"
 FLOOR_CODE: Final = (
     "import pulumi, pulumi_aws\n"
     "pulumi_aws.ec2.SecurityGroup, pulumi_aws.vpc.SecurityGroupIngressRule  # load them\n"
-    "from preflight.harness import PolicyPackSession\n"
+    "from analyzer_client import PolicyPackSession\n"
     f"PolicyPackSession({str(NOOP_DIR)!r}).start().close()\n"
 )
 

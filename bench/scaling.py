@@ -2,7 +2,7 @@
 
 In-process, on the workload's AnalyzeStack view (ids unknown, groups found through
 ``propertyDependencies``): ``topology.analyze`` + ``topology.flows`` + each stack check of
-``pack.STACK_CHECKS`` on that topology, at 1k, 5k and 20k rules. The exponent of a log-log fit of
+``catalog.POLICIES`` on that graph, at 1k, 5k and 20k rules. The exponent of a log-log fit of
 time against size is the result: 1.0 is linear. Parts are timed too, to point at what grows.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.timing import Samples, loglog_exponent
 from bench.workload import make_stack, records
-from sg_guardrails.pack import STACK_CHECKS
+from sg_guardrails.catalog import POLICIES
 from sg_guardrails.topology import ResourceRecord, analyze, flows
 
 
@@ -22,15 +22,17 @@ def once(rows: list[ResourceRecord]) -> dict[str, float]:
     """Seconds of each part, and the total."""
     parts: dict[str, float] = {}
     t = time.perf_counter()
-    topology = analyze(rows)
+    graph = analyze(rows)
     parts["analyze"] = time.perf_counter() - t
     t = time.perf_counter()
-    flows(topology)
+    flows(graph)
     parts["flows"] = time.perf_counter() - t
-    for name, check in STACK_CHECKS.items():
+    for policy in POLICIES:
+        if policy.on_stack is None:
+            continue
         t = time.perf_counter()
-        check(topology, {})
-        parts[name] = time.perf_counter() - t
+        policy.on_stack(graph, policy.config({}))
+        parts[policy.name] = time.perf_counter() - t
     parts["total"] = sum(parts.values())
     return parts
 

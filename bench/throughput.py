@@ -1,13 +1,13 @@
 """Benchmark 2: policy throughput on the same rules, four ways, at 1,000 and 5,000 rules.
 
 (a) pack: our pack as the CLI runs it (``python -m pulumi.policy`` in a child process, driven over
-    the Analyzer gRPC protocol by ``preflight.harness``): start, Remediate + Analyze per resource,
+    the Analyzer gRPC protocol by ``analyzer_client``): start, Remediate + Analyze per resource,
     AnalyzeStack, stop.
 (b) noop: the same for ``tests/fixtures/noop_pack`` (one policy that does nothing): the cost of
     the protocol and the SDK alone, the floor for (a).
 (c) in-process: the functions the pack's resource policies call (``sdk.run_resource_check`` with
-    each check of ``pack.RESOURCE_CHECKS``) on every resource, with the SDK's args objects and the
-    props as the SDK deserialises them, no gRPC.
+    each resource policy of ``catalog.POLICIES``) on every resource, with the SDK's args objects
+    and the props as the SDK deserialises them, no gRPC.
 (d) Checkov: a whole ``checkov`` process over the same rules rendered as Terraform, once as
     ``aws_vpc_security_group_ingress_rule`` resources and once as inline ``ingress`` blocks.
 Contenders run interleaved, round by round. Afterwards the ssh findings are compared: the rules
@@ -26,12 +26,12 @@ from typing import Any, Final
 
 from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
+from analyzer_client import AnalyzeResult, PolicyPackSession, Resource
 from bench import checkov
 from bench.timing import Samples, ratio
 from bench.workload import PROJECT, STACK, Rule, Stack, engine_resources, make_stack, terraform
 from bench.workload import wire_value as wire
-from preflight.harness import AnalyzeResult, PolicyPackSession, Resource
-from sg_guardrails.pack import RESOURCE_CHECKS
+from sg_guardrails.catalog import POLICIES
 from sg_guardrails.sdk import run_resource_check
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -39,6 +39,7 @@ PACK_DIR: Final = ROOT / "policies"
 NOOP_DIR: Final = ROOT / "tests" / "fixtures" / "noop_pack"
 ADMIN_POLICY: Final = "sg-no-public-admin-ports"
 RULE_TF_TYPE: Final = "aws_vpc_security_group_ingress_rule"
+RESOURCE_POLICIES: Final = tuple(p for p in POLICIES if p.on_resource is not None)
 
 
 @dataclass
@@ -81,12 +82,12 @@ def run_inprocess(prepared: list[tuple[Resource, dict[str, Any]]]) -> set[str]:
     flags."""
     flagged: set[str] = set()
     for resource, props in prepared:
-        for name, check in RESOURCE_CHECKS.items():
+        for policy in RESOURCE_POLICIES:
             args = ResourceValidationArgs(
                 resource.type, props, resource.urn, resource.name, _OPTIONS, None, {}
             )
-            findings = run_resource_check(check, args)
-            if name == ADMIN_POLICY and any(not f.note for f in findings):
+            findings = run_resource_check(policy, args)
+            if policy.name == ADMIN_POLICY and any(not f.note for f in findings):
                 flagged.add(resource.name)
     return flagged
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from preflight.harness import UNKNOWN, Resource, make_urn, root_stack_urn
+from analyzer_client import UNKNOWN, Resource, make_urn, root_stack_urn
 from sg_guardrails.topology import ResourceRecord
 
 PROJECT: Final = "bench"
@@ -209,8 +209,6 @@ def engine_resources(stack: Stack) -> list[Resource]:
 def wire_value(value: Any) -> Any:
     """A value as the pack's SDK sees it after deserialisation: unknowns as sentinel strings,
     numbers as floats (protobuf Values are doubles)."""
-    if value is UNKNOWN:
-        return UNKNOWN.sentinel
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float):

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from preflight.harness import AnalyzeResult, PolicyConfigSource, PolicyPackSession, Resource
+from analyzer_client import AnalyzeResult, PolicyConfigSource, PolicyPackSession, Resource
 from preflight.recorder import PlannedResource, record_program
-from preflight.stack_config import StackConfig
+from preflight.stack_files import StackConfig
 from sg_guardrails.topology import Flow, ResourceRecord, analyze, flows
 
 Mode = Literal["preview", "up"]

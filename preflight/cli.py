@@ -10,13 +10,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from analyzer_client import AnalyzerError, PolicyConfigError
 from preflight.analysis import PreflightResult, run_preflight
 from preflight.errors import PreflightError
-from preflight.harness import HarnessError, PolicyConfigError
 from preflight.render.machine import render_json
 from preflight.render.mermaid import render_mermaid
 from preflight.render.text import render_text
-from preflight.stack_config import load_stack_config
+from preflight.stack_files import load_stack_config
 
 EXIT_ERROR = 2
 RENDERERS: dict[str, Callable[[PreflightResult], str]] = {
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             mode="up" if args.up else "preview",
             policy_config=args.policy_pack_config,
         )
-    except (PreflightError, PolicyConfigError, HarnessError) as err:
+    except (PreflightError, PolicyConfigError, AnalyzerError) as err:
         return _fail(str(err))
     except Exception as err:  # a program error is reported in a sentence, not dumped
         return _fail(_program_error(err))

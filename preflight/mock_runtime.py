@@ -20,16 +20,22 @@ import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks, rpc, settings
 
+from analyzer_client import ROOT_STACK_TYPE, make_urn
 from preflight.errors import PreflightError
 
-STACK_TYPE = "pulumi:pulumi:Stack"
 DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718"
 ACCOUNT = "123456789012"
 _ID_PREFIXES = {
     "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
 }
+_RULE_TYPES = {
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+}
+_EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
 
 
 class DuplicateUrnError(PreflightError):
@@ -67,7 +73,11 @@ class FakeCloud(pulumi.runtime.Mocks):
             return "", outputs
         digest = hashlib.sha256(f"{args.typ}::{args.name}".encode()).hexdigest()[:17]
         resource_id = f"{_ID_PREFIXES.get(args.typ, 'id')}-{digest}"
+        if args.typ == _EXCLUSIVE:  # AWS's id for it is the group's id
+            resource_id = str(args.inputs.get("securityGroupId", resource_id))
         outputs["id"] = resource_id
+        if args.typ in _RULE_TYPES:
+            outputs["securityGroupRuleId"] = resource_id
         if args.typ == "aws:ec2/securityGroup:SecurityGroup":
             outputs.update(
                 arn=f"arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/{resource_id}",
@@ -96,12 +106,9 @@ class RecordingMonitor(mocks.MockMonitor):
         self._urns: set[str] = set()
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        # Like the engine: a child's type is qualified by its ancestors' types, minus the stack.
-        if parent and parent.split("::")[2] != STACK_TYPE:
-            type_ = parent.split("::")[2] + "$" + type_
-        return "urn:pulumi:" + "::".join(
-            [settings.get_stack(), settings.get_project(), type_, name]
-        )
+        # MockMonitor qualifies a child's type by its parent's last type only, and keeps the
+        # root stack's; the engine (and make_urn) use the whole chain without the stack.
+        return make_urn(settings.get_stack(), settings.get_project(), type_, name, parent)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         # Like the engine: a second registration of a URN fails the deployment (MockMonitor
@@ -111,7 +118,7 @@ class RecordingMonitor(mocks.MockMonitor):
             raise DuplicateUrnError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
         self._urns.add(urn)
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        if request.type != STACK_TYPE:
+        if request.type != ROOT_STACK_TYPE:
             self.registrations.append(
                 Registration(
                     type=request.type,

@@ -11,10 +11,8 @@ from typing import Any
 
 from pulumi.runtime.stack import run_pulumi_func
 
-from preflight.mock_runtime import STACK_TYPE, isolated_runtime, start_deployment
-from preflight.stack_config import StackConfig
-
-__all__ = ["STACK_TYPE", "PlannedResource", "record_program"]
+from preflight.mock_runtime import isolated_runtime, start_deployment
+from preflight.stack_files import StackConfig
 
 
 @dataclass(frozen=True)

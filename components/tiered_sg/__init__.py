@@ -14,7 +14,7 @@ from tiered_sg.args import (
     TieredSecurityGroupsArgs,
 )
 from tiered_sg.chain import TieredSecurityGroups, plan_chain
-from tiered_sg.config import NAMESPACE, ChainConfig, parse_config, read_config
+from tiered_sg.chain_spec import ChainSpec
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.naming import rule_name
@@ -23,7 +23,7 @@ from tiered_sg.plan import GroupPlan, Topology
 from tiered_sg.ports import SERVICES, Port, Protocol
 from tiered_sg.quota import RULES_PER_DIRECTION, check_quota, count_rules
 from tiered_sg.rules import Direction, Rule
-from tiered_sg.spec import ChainSpec
+from tiered_sg.stack_config import NAMESPACE, ChainConfig, parse_config, read_config
 
 __all__ = [
     "NAMESPACE",

@@ -36,8 +36,14 @@ class RuleArgs(TypedDict):
 class ManagedSecurityGroupArgs(TypedDict):
     """Inputs of ManagedSecurityGroup: one security group and its rules as separate resources."""
 
-    vpc_id: pulumi.Input[str]
-    """The VPC the group belongs to."""
+    vpc_id: NotRequired[pulumi.Input[str]]
+    """The VPC the new group belongs to; required unless group_id names an existing group."""
+    group_id: NotRequired[pulumi.Input[str]]
+    (
+        "An existing security group to write the rules on instead of creating one (rules-only "
+        "mode): it is never created or deleted here; vpc_id, description and delete_timeout are "
+        "then refused, and exclusive_rules must be given."
+    )
     description: NotRequired[str]
     """Group description (changing it replaces the group); generated from the name if omitted."""
     ingress: NotRequired[list[RuleArgs]]
@@ -49,6 +55,18 @@ class ManagedSecurityGroupArgs(TypedDict):
     )
     tags: NotRequired[dict[str, str]]
     """Tags for the group and every one of its rules."""
+    exclusive_rules: NotRequired[bool]
+    (
+        "Own the group's rules exclusively: every rule not declared here is revoked on each "
+        "update (VpcSecurityGroupRulesExclusive). Default true for a new group; with group_id it "
+        "must be given (false: only add these rules; true: take over every rule of that group). "
+        "Turn it off when another tool also writes rules to the group."
+    )
+    delete_timeout: NotRequired[str]
+    (
+        "How long deleting the group may be retried while network interfaces (Lambda, load "
+        "balancers) still use it: a duration such as '45m', '1h30m' or '90s'. Default: '45m'."
+    )
 
 
 class EgressArgs(TypedDict):
@@ -100,3 +118,30 @@ class TieredSecurityGroupsArgs(TypedDict):
     """Ports the admin group may reach on every tier. Default: ['ssh']."""
     tags: NotRequired[dict[str, str]]
     """Tags added to every group and rule (keys starting with 'tiered-sg:' are reserved)."""
+    entry_security_groups: NotRequired[dict[str, pulumi.Input[str]]]
+    (
+        "Existing security groups (name -> group id) the first tier accepts on its ports, "
+        "besides or instead of the public CIDRs; no rule is written on those groups. The name "
+        "labels the rules ('<group>-in-tcp-443-from-<name>'), so keep it stable."
+    )
+    exclusive_rules: NotRequired[bool]
+    (
+        "Own every group's rules exclusively: rules not declared by the chain are revoked on "
+        "each update. Default: true. Turn it off when another tool also writes rules to these "
+        "groups."
+    )
+    close_default_group: NotRequired[bool]
+    (
+        "Adopt the VPC's default security group and remove all its rules (Security Hub EC2.2). "
+        "Default: false, because whatever still relies on the default group loses its traffic; "
+        "only one resource per VPC may adopt it."
+    )
+    delete_timeout: NotRequired[str]
+    (
+        "How long deleting a group may be retried while network interfaces still use it: a "
+        "duration such as '45m', '1h30m' or '90s'. Default: '45m'."
+    )
+    admin_min_prefix_ipv4: NotRequired[int]
+    """Widest IPv4 admin CIDR allowed, as a prefix length (1-32). Default: 8."""
+    admin_min_prefix_ipv6: NotRequired[int]
+    """Widest IPv6 admin CIDR allowed, as a prefix length (1-128). Default: 32."""

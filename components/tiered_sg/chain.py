@@ -1,10 +1,16 @@
 """TieredSecurityGroups: internet -> tier 0 -> tier 1 -> ... as chained security groups.
 
-Tier 0 accepts the public CIDRs on its ports; tier i accepts only tier i-1's group on tier i's
-ports, and tier i-1 gets the matching egress; the last tier sends nothing unless configured.
+Tier 0 accepts the public CIDRs and the entry security groups (made elsewhere: no rule is ever
+written on them) on its ports; tier i accepts only tier i-1's group on tier i's ports, and tier
+i-1 gets the matching egress; the last tier sends nothing unless configured.
 Ports meet CIDRs family by family: ``icmp`` goes to IPv4 CIDRs only, ``icmpv6`` to IPv6 ones.
 An optional admin group accepts the admin CIDRs on the admin ports and may reach every tier on
 those ports. Groups carry the tags the policy pack reads (tiered-sg:chain/tier/position/role).
+Every group owns its rules exclusively unless ``exclusive_rules`` is off; with
+``close_default_group`` the chain also adopts the VPC's default group and removes its rules.
+
+Inputs are parsed once: args (or stack config) -> :class:`ChainSpec` -> a plan -> one
+:class:`GroupSpec` per group -> resources; nothing past the edge reads a string again.
 """
 
 from collections.abc import Iterable, Sequence
@@ -13,22 +19,28 @@ from typing import Optional
 import pulumi
 
 from tiered_sg.args import TieredSecurityGroupsArgs
+from tiered_sg.chain_spec import ADMIN, TAG_PREFIX, ChainSpec
+from tiered_sg.default_group import close_default_group
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.inputs import ArgPath, check_vpc_id
-from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name
+from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name, default_group_name
 from tiered_sg.peers import Peer
-from tiered_sg.plan import GroupPlan, Topology
+from tiered_sg.plan import GroupPlan, Topology, build_groups
 from tiered_sg.ports import Port
 from tiered_sg.rules import reaches
-from tiered_sg.spec import ADMIN, TAG_PREFIX, ChainSpec
 
 TYPE_TOKEN = "tiered-sg:index:TieredSecurityGroups"
 
 
 def plan_chain(name: str, spec: ChainSpec) -> Topology:
     """The chain as a plan: groups, tags and every rule, nothing registered."""
-    topology = Topology(check_group_name(name, "chain name", MAX_CHAIN_NAME), tags=spec.tags)
-    tiers = [
+    topology = Topology(
+        check_group_name(name, "chain name", MAX_CHAIN_NAME),
+        tags=spec.tags,
+        exclusive_rules=spec.exclusive_rules,
+        delete_timeout=spec.delete_timeout,
+    )
+    tier_groups = [
         topology.group(
             tier.name,
             description=f"Tier {tier.name} of chain {name}, managed by tiered-sg",
@@ -36,8 +48,8 @@ def plan_chain(name: str, spec: ChainSpec) -> Topology:
         )
         for position, tier in enumerate(spec.tiers)
     ]
-    _allow_from_each(tiers[0], spec.public_peers, spec.tiers[0].ports)
-    for previous, group, tier in zip(tiers, tiers[1:], spec.tiers[1:], strict=False):
+    _allow_from_each(tier_groups[0], spec.public_peers + spec.entry_groups, spec.tiers[0].ports)
+    for previous, group, tier in zip(tier_groups, tier_groups[1:], spec.tiers[1:], strict=False):
         group.allow_from(previous, *tier.ports)
     if spec.admin_peers:
         admin = topology.group(
@@ -46,9 +58,9 @@ def plan_chain(name: str, spec: ChainSpec) -> Topology:
             tags=_tags(name, ADMIN, None, "admin"),
         )
         _allow_from_each(admin, spec.admin_peers, spec.admin_ports)
-        for group in tiers:
+        for group in tier_groups:
             group.allow_from(admin, *spec.admin_ports)
-    for group, tier in zip(tiers, spec.tiers, strict=True):
+    for group, tier in zip(tier_groups, spec.tiers, strict=True):
         for egress in tier.egress:
             for peer in egress.peers:
                 ports = [port for port in egress.ports if reaches(port, peer)]
@@ -91,11 +103,36 @@ class TieredSecurityGroups(pulumi.ComponentResource):
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
         check_vpc_id(args.get("vpc_id"), ArgPath().field("vpc_id"))
-        spec = ChainSpec.from_args(args)
-        topology = plan_chain(name, spec)
-        topology.validate()
+        self._register(name, ChainSpec.from_args(args), args["vpc_id"], opts)
+
+    @classmethod
+    def from_spec(
+        cls,
+        name: str,
+        spec: ChainSpec,
+        vpc_id: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions] = None,
+    ) -> "TieredSecurityGroups":
+        """The chain of an already validated ``spec`` (e.g. ``read_config().spec``), in the VPC
+        ``vpc_id``, parsing nothing again."""
+        check_vpc_id(vpc_id, ArgPath().field("vpc_id"))
+        chain = cls.__new__(cls)  # skips __init__, the args edge: the spec is parsed already
+        chain._register(name, spec, vpc_id, opts)
+        return chain
+
+    def _register(
+        self,
+        name: str,
+        spec: ChainSpec,
+        vpc_id: pulumi.Input[str],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> None:
+        specs = plan_chain(name, spec).validate()  # before the component itself registers
         super().__init__(TYPE_TOKEN, name, None, opts)
-        groups = topology.build(args["vpc_id"], pulumi.ResourceOptions(parent=self))
+        child = pulumi.ResourceOptions(parent=self)
+        groups = build_groups(specs, vpc_id, child)
+        if spec.close_default_group:
+            close_default_group(default_group_name(name), vpc_id, spec.tags, child)
         self._spec = spec
         self._groups = groups
         self.group_ids = pulumi.Output.all(

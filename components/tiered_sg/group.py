@@ -4,12 +4,20 @@ The group is an ``aws.ec2.SecurityGroup`` with no ``ingress``/``egress`` inputs 
 then removes AWS's default allow-all egress, so the group has exactly the egress declared) and
 no fixed name (auto-naming lets a replacement be created before the old group is deleted). Each
 (rule, peer) becomes one ``aws.vpc.SecurityGroupIngressRule`` / ``SecurityGroupEgressRule``,
-named from its content. Every input is validated, the quota included, before anything is
-registered.
+named from its content. Unless turned off, an ``aws.ec2.VpcSecurityGroupRulesExclusive``
+lists every one of those rules, so ``pulumi up`` revokes any rule of the group written by
+someone else (with no rules, it keeps the group closed). Deleting the group is retried for
+``delete_timeout`` while network interfaces still use it.
+
+With ``group_id`` the component writes its rules on a group made elsewhere, which it neither
+creates nor deletes; exclusive ownership of such a group must be asked for explicitly.
+
+Every input is validated, the quota included, before anything is registered: the args once at
+this edge (:func:`parse_group_args`), or already, as a :class:`GroupSpec` from a plan
+(:meth:`ManagedSecurityGroup.from_spec`).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
@@ -17,133 +25,14 @@ import pulumi_aws as aws
 
 from tiered_sg.args import ManagedSecurityGroupArgs
 from tiered_sg.errors import TieredSgError
-from tiered_sg.inputs import (
-    ArgPath,
-    as_list,
-    as_mapping,
-    as_str,
-    check_keys,
-    check_vpc_id,
-    parse_cidrs,
-    parse_description,
-    parse_ports,
-    parse_tags,
-)
-from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.group_args import parse_group_args
+from tiered_sg.group_spec import GroupSpec
+from tiered_sg.inputs import ArgPath, check_vpc_id
+from tiered_sg.naming import exclusive_rules_name, rule_name
 from tiered_sg.peers import Peer, PeerKind
-from tiered_sg.quota import check_quota
-from tiered_sg.rules import Direction, Rule, dedupe
+from tiered_sg.rules import Direction, Rule
 
 TYPE_TOKEN = "tiered-sg:index:ManagedSecurityGroup"
-_GROUP_FIELDS = ("vpc_id", "description", "ingress", "egress", "tags")
-_RULE_FIELDS = ("ports", "cidrs", "prefix_list_ids", "security_groups", "description")
-_RULE_EXAMPLE = "write a list such as [{'ports': ['https'], 'cidrs': ['10.0.0.0/16']}]"
-_LISTS = "write a list such as ['pl-0123456789abcdef0']"
-_GROUPS = "write a mapping such as {'web': web.group_id}"
-
-
-@dataclass(frozen=True)
-class GroupSpec:
-    """A validated ManagedSecurityGroupArgs: what will be registered, minus the VPC id."""
-
-    name: str
-    description: str
-    tags: dict[str, str]
-    rules: tuple[Rule, ...]
-
-    @classmethod
-    def from_args(cls, name: str, args: Mapping[str, object]) -> "GroupSpec":
-        """Validate ``args`` completely: shapes, values, child-name clashes and the quota."""
-        check_group_name(name)
-        at = ArgPath()
-        raw = as_mapping(args, at, "ManagedSecurityGroupArgs", "pass a dict of arguments")
-        check_keys(raw, _GROUP_FIELDS, at)
-        check_vpc_id(raw.get("vpc_id"), at.field("vpc_id"))
-        description = (
-            f"{name} security group, managed by tiered-sg"
-            if raw.get("description") is None
-            else parse_description(raw["description"], at.field("description"))
-        )
-        tags = parse_tags(raw.get("tags") or {}, at.field("tags"))
-        rules: list[Rule] = []
-        for direction in Direction:
-            rules.extend(_parse_rules(raw.get(direction.value) or [], direction, at))
-        unique = tuple(dedupe(rules))
-        _check_child_names(name, unique)
-        check_quota(name, unique)
-        return cls(name, description, tags, unique)
-
-
-def _parse_rules(value: object, direction: Direction, at: ArgPath) -> list[Rule]:
-    where = at.field(direction.value)
-    rules: list[Rule] = []
-    for position, item in enumerate(as_list(value, where, "rules", _RULE_EXAMPLE)):
-        entry_at = where.index(position)
-        entry = as_mapping(item, entry_at, "a rule", _RULE_EXAMPLE)
-        check_keys(entry, _RULE_FIELDS, entry_at)
-        ports = parse_ports(entry.get("ports"), entry_at.field("ports"))
-        peers = _parse_peers(entry, entry_at)
-        description = (
-            None
-            if entry.get("description") is None
-            else parse_description(entry["description"], entry_at.field("description"))
-        )
-        for port in ports:
-            for peer in peers:
-                try:
-                    rules.append(Rule.create(direction, port, peer, description))
-                except TieredSgError as err:
-                    raise entry_at.anchor(err) from None
-    return rules
-
-
-def _parse_peers(entry: Mapping[str, object], at: ArgPath) -> list[Peer]:
-    peers = list(parse_cidrs(entry.get("cidrs") or [], at.field("cidrs")))
-    lists_at = at.field("prefix_list_ids")
-    lists = as_list(entry.get("prefix_list_ids") or [], lists_at, "prefix list ids", _LISTS)
-    for position, item in enumerate(lists):
-        where = lists_at.index(position)
-        try:
-            peers.append(Peer.prefix_list(as_str(item, where, "a prefix list id", _LISTS)))
-        except TieredSgError as err:
-            raise where.anchor(err) from None
-    groups_at = at.field("security_groups")
-    groups = as_mapping(
-        entry.get("security_groups") or {}, groups_at, "a mapping of label to group id", _GROUPS
-    )
-    for label, group_id in groups.items():
-        where = groups_at.key(label)
-        try:
-            peers.append(Peer.group(_group_id(group_id, where), label))
-        except TieredSgError as err:
-            raise where.anchor(err) from None
-    if not peers:
-        raise at.error(
-            dict(entry),
-            "names no peer",
-            "add cidrs, prefix_list_ids or security_groups",
-        )
-    return peers
-
-
-def _group_id(value: object, at: ArgPath) -> pulumi.Input[str]:
-    if isinstance(value, str | pulumi.Output):
-        return value
-    raise at.error(value, "is not a security group id", "pass a string or an Output[str]")
-
-
-def _check_child_names(group: str, rules: tuple[Rule, ...]) -> None:
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        name = rule_name(group, rule)
-        other = seen.setdefault(name, rule)
-        if other is not rule:
-            raise TieredSgError(
-                "rule name",
-                name,
-                f"both {other.peer!r} and {rule.peer!r} map to it",
-                "rename the security group label so it differs from the CIDR or prefix list",
-            )
 
 
 class ManagedSecurityGroup(pulumi.ComponentResource):
@@ -160,22 +49,67 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         args: ManagedSecurityGroupArgs,
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> None:
-        spec = GroupSpec.from_args(name, args)
+        self._register(name, parse_group_args(name, args), args.get("vpc_id"), {}, opts)
+
+    @classmethod
+    def from_spec(
+        cls,
+        spec: GroupSpec,
+        vpc_id: Optional[pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions] = None,
+        group_ids: Optional[Mapping[str, pulumi.Input[str]]] = None,
+    ) -> "ManagedSecurityGroup":
+        """The group of an already validated ``spec`` (named ``spec.name``), parsing nothing.
+        ``vpc_id`` is required unless the spec names an existing group (``spec.group_id``).
+        ``group_ids`` holds the ids of the plan's groups its rules reference by name."""
+        if spec.group_id is None:
+            check_vpc_id(vpc_id, ArgPath().field("vpc_id"))
+        ids = dict(group_ids or {})
+        for rule in spec.rules:
+            _check_resolvable(spec.name, rule.peer, ids)
+        group = cls.__new__(cls)  # skips __init__, the args edge: the spec is parsed already
+        group._register(spec.name, spec, vpc_id, ids, opts)
+        return group
+
+    def _register(
+        self,
+        name: str,
+        spec: GroupSpec,
+        vpc_id: Optional[pulumi.Input[str]],
+        group_ids: Mapping[str, pulumi.Input[str]],
+        opts: Optional[pulumi.ResourceOptions],
+    ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        group = aws.ec2.SecurityGroup(
-            name,
-            vpc_id=args["vpc_id"],
-            description=spec.description,
-            tags=spec.tags,
-            opts=child,
+        tags = dict(spec.tags)
+        group_id = (
+            _create_group(name, spec, vpc_id, tags, child)
+            if spec.group_id is None
+            else pulumi.Output.from_input(spec.group_id)
         )
+        rule_ids: dict[Direction, dict[str, pulumi.Output[str]]] = {d: {} for d in Direction}
         for rule in spec.rules:
-            _register_rule(rule_name(name, rule), rule, group.id, spec.tags, child)
+            child_name = rule_name(name, rule)
+            rule_ids[rule.direction][child_name] = _register_rule(
+                child_name, rule, group_id, group_ids, tags, child
+            )
+        if spec.exclusive_rules:
+            aws.ec2.VpcSecurityGroupRulesExclusive(
+                exclusive_rules_name(name),
+                security_group_id=group_id,
+                ingress_rule_ids=_in_name_order(rule_ids[Direction.INGRESS]),
+                egress_rule_ids=_in_name_order(rule_ids[Direction.EGRESS]),
+                opts=child,
+            )
         self._spec = spec
-        self.group_id = group.id
+        self.group_id = group_id
         self.rule_count = pulumi.Output.from_input(len(spec.rules))
         self.register_outputs({"groupId": self.group_id, "ruleCount": self.rule_count})
+
+    @property
+    def spec(self) -> GroupSpec:
+        """The validated group this component registered."""
+        return self._spec
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -183,13 +117,52 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         return self._spec.rules
 
 
+def _create_group(
+    name: str,
+    spec: GroupSpec,
+    vpc_id: Optional[pulumi.Input[str]],
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> pulumi.Output[str]:
+    # The delete timeout covers the DependencyViolation retries while ENIs still use the group.
+    timeouts = pulumi.ResourceOptions(
+        custom_timeouts=pulumi.CustomTimeouts(delete=spec.delete_timeout)
+    )
+    group = aws.ec2.SecurityGroup(
+        name,
+        vpc_id=vpc_id,
+        description=spec.description,
+        tags=tags,
+        opts=pulumi.ResourceOptions.merge(opts, timeouts),
+    )
+    return group.id
+
+
+def _in_name_order(ids: Mapping[str, pulumi.Output[str]]) -> list[pulumi.Output[str]]:
+    """Rule ids by rule name: reordering the inputs leaves the exclusive lists as they are."""
+    return [ids[name] for name in sorted(ids)]
+
+
+def _check_resolvable(group: str, peer: Peer, ids: Mapping[str, pulumi.Input[str]]) -> None:
+    if peer.kind is PeerKind.GROUP and peer.group_id is None and peer.value not in ids:
+        raise TieredSgError(
+            f"group {group} peer",
+            peer.value,
+            "is a planned group whose id is not given",
+            "build planned groups with Topology.build",
+        )
+
+
 def _register_rule(
     name: str,
     rule: Rule,
     group_id: pulumi.Output[str],
+    group_ids: Mapping[str, pulumi.Input[str]],
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
-) -> None:
+) -> pulumi.Output[str]:
+    """Register the rule; returns its ``security_group_rule_id`` (what exclusive ownership
+    lists)."""
     peer = rule.peer
     kind = peer.kind
     resource = (
@@ -197,7 +170,11 @@ def _register_rule(
         if rule.direction is Direction.INGRESS
         else aws.vpc.SecurityGroupEgressRule
     )
-    resource(
+    referenced: Optional[pulumi.Input[str]] = None
+    if kind is PeerKind.GROUP:
+        # A planned group's id exists only once that group is built (a deferred output).
+        referenced = peer.group_id if peer.group_id is not None else group_ids[peer.value]
+    registered = resource(
         name,
         security_group_id=group_id,
         ip_protocol=rule.port.protocol.value,
@@ -206,8 +183,9 @@ def _register_rule(
         cidr_ipv4=peer.value if kind is PeerKind.IPV4 else None,
         cidr_ipv6=peer.value if kind is PeerKind.IPV6 else None,
         prefix_list_id=peer.value if kind is PeerKind.PREFIX_LIST else None,
-        referenced_security_group_id=peer.group_id if kind is PeerKind.GROUP else None,
+        referenced_security_group_id=referenced,
         description=rule.description,
         tags=tags,
         opts=opts,
     )
+    return registered.security_group_rule_id

@@ -11,6 +11,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from typing import Optional
 
+import pulumi
+
+from tiered_sg.durations import check_delete_timeout
 from tiered_sg.errors import TieredSgError, did_you_mean
 from tiered_sg.peers import Peer
 from tiered_sg.ports import Port
@@ -123,6 +126,7 @@ MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 _VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}", re.ASCII)
+_GROUP_ID = re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 
 
 def parse_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
@@ -212,3 +216,44 @@ def check_vpc_id(value: object, at: ArgPath) -> None:
         raise at.error(
             value, "is not a VPC id", "use the id AWS shows, like 'vpc-0123456789abcdef0'"
         )
+
+
+def check_group_id(value: object, at: ArgPath) -> "pulumi.Input[str]":
+    """An existing group's id: an Output (checked by AWS), or a plain string of the form AWS
+    gives, ``sg-`` and 8 or 17 lowercase hex digits."""
+    if isinstance(value, pulumi.Output):
+        return value
+    if isinstance(value, str) and _GROUP_ID.fullmatch(value):
+        return value
+    problem = (
+        "is not a security group id ('sg-' and 8 or 17 lowercase hex digits)"
+        if isinstance(value, str)
+        else f"is {_kind(value)} where a security group id is expected"
+    )
+    raise at.error(value, problem, "use the id AWS shows, like 'sg-0123456789abcdef0'")
+
+
+def parse_bool(value: object, at: ArgPath) -> bool:
+    """A boolean (config strings ``true``/``false`` arrive decoded)."""
+    if isinstance(value, bool):
+        return value
+    raise at.error(value, f"is {_kind(value)} where a boolean is expected", "write true or false")
+
+
+def parse_int(value: object, at: ArgPath, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high``."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise at.error(
+            value, f"is {_kind(value)} where a whole number is expected", f"write {low} to {high}"
+        )
+    if not low <= value <= high:
+        raise at.error(value, f"is out of range {low}-{high}", f"write {low} to {high}")
+    return value
+
+
+def parse_delete_timeout(value: object, at: ArgPath) -> str:
+    """A delete timeout such as ``45m`` (see :mod:`tiered_sg.durations`)."""
+    try:
+        return check_delete_timeout(value)
+    except TieredSgError as err:
+        raise at.anchor(err) from None

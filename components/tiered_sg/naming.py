@@ -76,3 +76,14 @@ def check_group_name(
             f"drop the prefix, e.g. {name[3:] or 'web'!r}",
         )
     return name
+
+
+def exclusive_rules_name(group: str) -> str:
+    """``{group}-rules-exclusive``: the group's exclusive rule ownership. Never a rule's name
+    (those continue the group's name with ``-in-``/``-out-``), and unique per group."""
+    return f"{group}-rules-exclusive"
+
+
+def default_group_name(chain: str) -> str:
+    """``{chain}-default-group``: the chain's adoption of its VPC's default group."""
+    return f"{chain}-default-group"

@@ -2,11 +2,13 @@
 
 CIDRs are parsed strictly with :mod:`ipaddress`: ``10.0.0.5/24`` (host bits set) is refused with
 the network it probably meant, and a bare address is refused with its ``/32`` (or ``/128``).
+Every check runs on construction, so a ``Peer`` in hand is always one AWS accepts.
 """
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Optional
 
@@ -38,38 +40,121 @@ MAX_LABEL = 63
 _LABEL = re.compile(rf"[A-Za-z][A-Za-z0-9_.-]{{0,{MAX_LABEL - 1}}}", re.ASCII)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Peer:
-    """A rule's other side. Two peers are equal when they name the same addresses or group.
+    """A rule's other side, valid by construction (build it with the named constructors).
 
     ``value`` is the canonical CIDR, the prefix list id, or the group's label; ``label`` is a
     display name (a named CIDR such as ``office``) used in descriptions only, never in resource
     names, so renaming it never replaces a rule. ``group_id`` holds a group peer's id, which may
     be an unknown ``pulumi.Output``; it is ``None`` for a group of the same plan, resolved when the
     plan is built.
+
+    Two peers are equal when they name the same addresses or group: CIDRs and prefix lists by
+    value, groups by label and, where it is a known string, by id, so two groups given one label
+    are two peers (see :func:`label_clash`).
     """
 
     kind: PeerKind
     value: str
-    label: str = field(default="", compare=False)
-    group_id: Optional[pulumi.Input[str]] = field(default=None, compare=False)
+    label: str = ""
+    group_id: Optional[pulumi.Input[str]] = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in set(PeerKind):
+            raise TieredSgError(
+                "peer kind",
+                self.kind,
+                "is not a kind of peer",
+                "use Peer.ipv4/ipv6/cidr/prefix_list/group",
+            )
+        kind = PeerKind(self.kind)
+        object.__setattr__(self, "kind", kind)
+        if kind is PeerKind.GROUP:
+            self._check_group()
+            return
+        if self.group_id is not None:
+            raise TieredSgError(
+                f"{kind.value} peer",
+                self.value,
+                "takes no group id",
+                "use Peer.group(<id>, label=...) for a security group",
+            )
+        if kind is PeerKind.PREFIX_LIST:
+            _check_prefix_list_id(self.value)
+            object.__setattr__(self, "label", self.value)
+            return
+        # Canonical form, so that equal networks are equal peers and rule names are stable.
+        value = str(_parse_cidr(self.value, expect=4 if kind is PeerKind.IPV4 else 6))
+        object.__setattr__(self, "value", value)
+        if self.label in ("", value):
+            object.__setattr__(self, "label", value)
+        else:
+            check_label(self.label, "CIDR label")
+
+    def _check_group(self) -> None:
+        check_label(self.value, "security group label")
+        if self.label not in ("", self.value):
+            raise TieredSgError(
+                "security group label",
+                self.label,
+                f"differs from the peer's value {self.value!r}, which is its label",
+                "build group peers with Peer.group(<id>, label=...)",
+            )
+        object.__setattr__(self, "label", self.value)
+        group_id = self.group_id
+        if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
+            raise TieredSgError(
+                "security group id",
+                group_id,
+                "is not a security group id",
+                "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+            )
+        if not (group_id is None or isinstance(group_id, str | pulumi.Output)):
+            raise TieredSgError(
+                "security group id",
+                group_id,
+                "is not a security group id",
+                "pass a string or an Output[str]",
+            )
+
+    # -- identity -----------------------------------------------------------------------------
+
+    @property
+    def known_group_id(self) -> Optional[str]:
+        """A group peer's id when it is a plain string; None when unknown or not a group."""
+        return self.group_id if isinstance(self.group_id, str) else None
+
+    @property
+    def _identity(self) -> tuple[PeerKind, str, Optional[str]]:
+        return (self.kind, self.value, self.known_group_id)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Peer):
+            return NotImplemented
+        return self._identity == other._identity
+
+    def __hash__(self) -> int:
+        return hash(self._identity)
 
     # -- named constructors -------------------------------------------------------------------
 
     @classmethod
     def ipv4(cls, cidr: str, label: Optional[str] = None) -> "Peer":
         """An IPv4 CIDR such as ``10.0.0.0/16``; ``label`` names it in descriptions."""
-        return cls._of_network(_parse_cidr(cidr, expect=4), label)
+        return cls(PeerKind.IPV4, cidr, label or "")
 
     @classmethod
     def ipv6(cls, cidr: str, label: Optional[str] = None) -> "Peer":
         """An IPv6 CIDR such as ``2001:db8::/32``; ``label`` names it in descriptions."""
-        return cls._of_network(_parse_cidr(cidr, expect=6), label)
+        return cls(PeerKind.IPV6, cidr, label or "")
 
     @classmethod
     def cidr(cls, cidr: str, label: Optional[str] = None) -> "Peer":
         """A CIDR of either family."""
-        return cls._of_network(_parse_cidr(cidr, expect=None), label)
+        network = _parse_cidr(cidr, expect=None)
+        kind = PeerKind.IPV4 if network.version == 4 else PeerKind.IPV6
+        return cls(kind, str(network), label or "")
 
     @classmethod
     def any_ipv4(cls) -> "Peer":
@@ -84,13 +169,6 @@ class Peer:
     @classmethod
     def prefix_list(cls, prefix_list_id: str) -> "Peer":
         """A managed prefix list by id (``pl-...``)."""
-        if not _PREFIX_LIST_ID.fullmatch(prefix_list_id):
-            raise TieredSgError(
-                "prefix list id",
-                prefix_list_id,
-                "is not a prefix list id",
-                "use the id AWS shows for the list, like 'pl-0123456789abcdef0'",
-            )
         return cls(PeerKind.PREFIX_LIST, prefix_list_id, prefix_list_id)
 
     @classmethod
@@ -107,26 +185,19 @@ class Peer:
                 )
             label = group_id
         if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
+            # The id is the user's mistake here, whatever the label: report it first.
             raise TieredSgError(
                 "security group id",
                 group_id,
                 "is not a security group id",
                 "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
             )
-        return cls(PeerKind.GROUP, check_label(label, "security group label"), label, group_id)
+        return cls(PeerKind.GROUP, label, label, group_id)
 
     @classmethod
     def planned_group(cls, name: str) -> "Peer":
         """A group of the same plan, by name; its id is filled in when the plan is built."""
         return cls(PeerKind.GROUP, name, name, None)
-
-    @classmethod
-    def _of_network(
-        cls, network: ipaddress.IPv4Network | ipaddress.IPv6Network, label: Optional[str]
-    ) -> "Peer":
-        kind = PeerKind.IPV4 if network.version == 4 else PeerKind.IPV6
-        text = str(network)
-        return cls(kind, text, check_label(label, "CIDR label") if label else text)
 
     # -- views --------------------------------------------------------------------------------
 
@@ -171,6 +242,32 @@ def check_label(label: str, what: str) -> str:
             "pick a short name such as 'web' or 'office-vpn'",
         )
     return label
+
+
+def label_clash(peers: Iterable[Peer]) -> Optional[tuple[Peer, Peer]]:
+    """The first two group peers that share a label but not a known id, if any.
+
+    Rules are named by label, so one label bound to two groups would make two rules of one
+    name, or (were the peers equal) silently keep only the first group's access.
+    """
+    seen: dict[str, Peer] = {}
+    for peer in peers:
+        if peer.kind is not PeerKind.GROUP:
+            continue
+        first = seen.setdefault(peer.value, peer)
+        if first != peer:
+            return first, peer
+    return None
+
+
+def _check_prefix_list_id(prefix_list_id: str) -> None:
+    if not isinstance(prefix_list_id, str) or not _PREFIX_LIST_ID.fullmatch(prefix_list_id):
+        raise TieredSgError(
+            "prefix list id",
+            prefix_list_id,
+            "is not a prefix list id",
+            "use the id AWS shows for the list, like 'pl-0123456789abcdef0'",
+        )
 
 
 def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

@@ -18,16 +18,15 @@ from typing import Optional
 import pulumi
 
 from tiered_sg.args import ManagedSecurityGroupArgs, RuleArgs
+from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
-from tiered_sg.group import GroupSpec, ManagedSecurityGroup
+from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.group_spec import GroupSpec
+from tiered_sg.inputs import ArgPath, parse_bool, parse_delete_timeout, parse_tags
 from tiered_sg.naming import check_group_name, rule_name
 from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.ports import Port
 from tiered_sg.rules import Direction, Rule, check_description, dedupe
-
-_PLACEHOLDER_VPC_ID = "vpc-00000000"
-_PLACEHOLDER_GROUP_ID = "sg-00000000"
-"""Stand-ins for ids that do not exist yet while a plan is validated."""
 
 
 class GroupPlan:
@@ -86,7 +85,8 @@ class GroupPlan:
     def to_args(
         self, vpc_id: pulumi.Input[str], group_ids: Mapping[str, pulumi.Input[str]]
     ) -> ManagedSecurityGroupArgs:
-        """The ManagedSecurityGroup args of this plan; planned groups' ids from ``group_ids``."""
+        """The ManagedSecurityGroup args of this plan; planned groups' ids from ``group_ids``.
+        Building needs no args (see :meth:`Topology.build`): this is the plan's exported form."""
         ingress: list[RuleArgs] = []
         egress: list[RuleArgs] = []
         for rule in self.rules:
@@ -129,13 +129,26 @@ class GroupPlan:
 
 class Topology:
     """A set of planned security groups. ``name`` prefixes every group's logical name; ``tags``
-    go on every group (and rule), under each group's own tags."""
+    go on every group (and rule), under each group's own tags. Every group owns its rules
+    exclusively unless ``exclusive_rules`` is False, and its deletion may be retried for
+    ``delete_timeout`` (see :class:`ManagedSecurityGroup`)."""
 
     def __init__(
-        self, name: Optional[str] = None, tags: Optional[Mapping[str, str]] = None
+        self,
+        name: Optional[str] = None,
+        tags: Optional[Mapping[str, str]] = None,
+        *,
+        exclusive_rules: bool = True,
+        delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
     ) -> None:
         self.name = None if name is None else check_group_name(name, "topology name")
-        self.tags = dict(tags or {})
+        self.tags = parse_tags(tags or {}, ArgPath(prefix="topology ", text="tags"))
+        self.exclusive_rules = parse_bool(
+            exclusive_rules, ArgPath(prefix="topology ", text="exclusive_rules")
+        )
+        self.delete_timeout = parse_delete_timeout(
+            delete_timeout, ArgPath(prefix="topology ", text="delete_timeout")
+        )
         self._groups: dict[str, GroupPlan] = {}
 
     def group(
@@ -148,12 +161,16 @@ class Topology:
         """Plan a new group. Its logical name is ``<topology name>-<name>``; ``name`` is also
         the label other groups' rules reference it by, so it follows the label length limit."""
         check_group_name(name, "group name", MAX_LABEL)
-        check_group_name(self.full_name(name))
+        full_name = check_group_name(self.full_name(name))
         if name in self._groups:
             raise TieredSgError(
                 "group name", name, "is already planned", "give each group its own name"
             )
-        plan = GroupPlan(self, name, description, {**self.tags, **(tags or {})})
+        # Checked here, where the user wrote them, not when the plan is built.
+        merged = parse_tags(
+            {**self.tags, **(tags or {})}, ArgPath(prefix=f"group {full_name} ", text="tags")
+        )
+        plan = GroupPlan(self, name, description, merged)
         self._groups[name] = plan
         return plan
 
@@ -176,34 +193,46 @@ class Topology:
                 "reference it with Peer.group(<its group_id>, label=...) instead",
             )
 
-    def validate(self) -> None:
-        """Check every group exactly as it will be built (references, tags, descriptions, the
-        quota, child names), so a bad plan fails before its first resource is registered."""
+    def validate(self) -> dict[str, GroupSpec]:
+        """Check every group exactly as it will be built (references, labels, the quota, child
+        names), so a bad plan fails before its first resource is registered. Returns each
+        group's spec, by planned name, which :func:`build_groups` registers."""
         owners: dict[tuple[Direction, str], str] = {}
+        specs: dict[str, GroupSpec] = {}
         for plan in self.groups:
             full_name = self.full_name(plan.name)
             for rule in plan.rules:
-                peer = rule.peer
-                if peer.kind is not PeerKind.GROUP:
-                    continue
-                planned = peer.value in self._groups
-                if peer.group_id is not None and planned:
-                    raise TieredSgError(
-                        f"group {full_name} peer label",
-                        peer.value,
-                        "also names a group of this topology",
-                        "give the external group another label",
-                    )
-                if peer.group_id is None and not planned:
-                    raise TieredSgError(
-                        f"group {full_name} peer",
-                        peer.value,
-                        "is not a group of this topology",
-                        "plan it with topology.group(...) or use Peer.group(<id>, label=...)",
-                    )
-            placeholders = {name: _PLACEHOLDER_GROUP_ID for name in self._groups}
-            spec = GroupSpec.from_args(full_name, plan.to_args(_PLACEHOLDER_VPC_ID, placeholders))
+                self._check_peer(full_name, rule.peer)
+            spec = GroupSpec.create(
+                full_name,
+                plan.rules,
+                plan.description,
+                plan.tags,
+                exclusive_rules=self.exclusive_rules,
+                delete_timeout=self.delete_timeout,
+            )
             _check_unique_child_names(spec, owners)
+            specs[plan.name] = spec
+        return specs
+
+    def _check_peer(self, full_name: str, peer: Peer) -> None:
+        if peer.kind is not PeerKind.GROUP:
+            return
+        planned = peer.value in self._groups
+        if peer.group_id is not None and planned:
+            raise TieredSgError(
+                f"group {full_name} peer label",
+                peer.value,
+                "also names a group of this topology",
+                "give the external group another label",
+            )
+        if peer.group_id is None and not planned:
+            raise TieredSgError(
+                f"group {full_name} peer",
+                peer.value,
+                "is not a group of this topology",
+                "plan it with topology.group(...) or use Peer.group(<id>, label=...)",
+            )
 
     def build(
         self,
@@ -211,29 +240,36 @@ class Topology:
         opts: Optional[pulumi.ResourceOptions] = None,
     ) -> dict[str, ManagedSecurityGroup]:
         """Validate the whole plan, then register one ManagedSecurityGroup per planned group."""
-        self.validate()
-        deferred: dict[str, tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]]] = {
-            name: pulumi.deferred_output() for name in self._groups
-        }
-        ids = {name: output for name, (output, _) in deferred.items()}
-        built: dict[str, ManagedSecurityGroup] = {}
-        try:
-            for plan in self.groups:
-                group = ManagedSecurityGroup(
-                    self.full_name(plan.name),
-                    plan.to_args(vpc_id, ids),
-                    pulumi.ResourceOptions.merge(opts, None),
-                )
-                deferred[plan.name][1](group.group_id)
-                built[plan.name] = group
-        except BaseException as err:
-            # Rules already registered wait on the ids of groups never built: fail them too,
-            # or the program would wait forever.
-            for name, (_, resolve) in deferred.items():
-                if name not in built:
-                    resolve(pulumi.Output.from_input("").apply(_raiser(err)))
-            raise
-        return built
+        return build_groups(self.validate(), vpc_id, opts)
+
+
+def build_groups(
+    specs: Mapping[str, GroupSpec],
+    vpc_id: pulumi.Input[str],
+    opts: Optional[pulumi.ResourceOptions] = None,
+) -> dict[str, ManagedSecurityGroup]:
+    """Register the groups of a validated plan (:meth:`Topology.validate`), keyed as ``specs``
+    (by planned name); rules referencing planned groups get their ids as deferred outputs."""
+    deferred: dict[str, tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]]] = {
+        name: pulumi.deferred_output() for name in specs
+    }
+    ids = {name: output for name, (output, _) in deferred.items()}
+    built: dict[str, ManagedSecurityGroup] = {}
+    try:
+        for name, spec in specs.items():
+            group = ManagedSecurityGroup.from_spec(
+                spec, vpc_id, pulumi.ResourceOptions.merge(opts, None), ids
+            )
+            deferred[name][1](group.group_id)
+            built[name] = group
+    except BaseException as err:
+        # Rules already registered wait on the ids of groups never built: fail them too,
+        # or the program would wait forever.
+        for name, (_, resolve) in deferred.items():
+            if name not in built:
+                resolve(pulumi.Output.from_input("").apply(_raiser(err)))
+        raise
+    return built
 
 
 def _check_unique_child_names(spec: GroupSpec, owners: dict[tuple[Direction, str], str]) -> None:

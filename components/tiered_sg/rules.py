@@ -30,7 +30,8 @@ RuleKey = tuple[Direction, Port, Peer]
 
 @dataclass(frozen=True)
 class Rule:
-    """An allow rule, validated: ICMP only with IPv4 peers, ICMPv6 only with IPv6 peers."""
+    """An allow rule, validated on construction: a known direction, a description AWS accepts,
+    ICMP only with IPv4 peers and ICMPv6 only with IPv6 peers."""
 
     direction: Direction
     port: Port
@@ -38,6 +39,22 @@ class Rule:
     description: str
 
     def __post_init__(self) -> None:
+        if self.direction not in set(Direction):
+            raise TieredSgError(
+                "rule direction",
+                self.direction,
+                "is not a direction",
+                "use Direction.INGRESS or Direction.EGRESS",
+            )
+        object.__setattr__(self, "direction", Direction(self.direction))
+        if not isinstance(self.port, Port):
+            raise TieredSgError(
+                "rule port", self.port, "is not a Port", "use Port.tcp(443) or Port.parse('https')"
+            )
+        if not isinstance(self.peer, Peer):
+            raise TieredSgError(
+                "rule peer", self.peer, "is not a Peer", "use Peer.ipv4(...) or Peer.group(...)"
+            )
         check_description(self.description, "rule description")
         if not reaches(self.port, self.peer):
             other = Protocol.ICMPV6 if self.port.protocol is Protocol.ICMP else Protocol.ICMP

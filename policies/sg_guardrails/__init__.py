@@ -1,19 +1,30 @@
 """sg-guardrails: CrossGuard policies for AWS security groups, importable and testable.
 
 Public API:
-- ``build_policies()``, ``PACK_NAME``, ``DEFAULT_LEVELS``: the pack (served by ``__main__.py``).
+- ``build_policies()``, ``PACK_NAME``, ``DEFAULT_LEVELS``: the pack (served by ``__main__.py``);
+  each policy is a ``PolicyRecord`` in ``sg_guardrails.catalog``.
 - ``normalize_resource(type, props)``: any security-group resource -> ``NormalizedResource``.
-- ``topology.analyze(records)`` / ``topology.flows(topology)``: groups, rule -> group
-  resolution (ids, ``propertyDependencies``, ``dependencies``) and traffic flows.
+- ``analyze(records)`` / ``flows(graph)``: a ``StackGraph`` of groups, rule -> group resolution
+  (ids, ``propertyDependencies``, ``dependencies``) and traffic flows.
 """
 
 from .errors import GuardrailsError
 from .findings import Finding, Subject
-from .model import NormalizedResource, NormalizedRule, Peer, PortRange, UnknownField
+from .model import NormalizedResource, NormalizedRule, PeerRef, PortRange, UnknownField
 from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
 from .pack import DEFAULT_LEVELS, PACK_DESCRIPTION, PACK_NAME, build_policies
-from .topology import Endpoint, Flow, Group, ResolvedRule, ResourceRecord, Topology, analyze, flows
-from .values import Unknown, plain
+from .policy_record import PolicyRecord
+from .topology import (
+    Endpoint,
+    Flow,
+    Group,
+    ResolvedRule,
+    ResourceRecord,
+    StackGraph,
+    analyze,
+    flows,
+)
+from .values import UnknownValue, plain
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -28,14 +39,15 @@ __all__ = [
     "GuardrailsError",
     "NormalizedResource",
     "NormalizedRule",
-    "Peer",
+    "PeerRef",
+    "PolicyRecord",
     "PortRange",
     "ResolvedRule",
     "ResourceRecord",
+    "StackGraph",
     "Subject",
-    "Topology",
-    "Unknown",
     "UnknownField",
+    "UnknownValue",
     "analyze",
     "build_policies",
     "flows",

@@ -7,13 +7,11 @@ leave it undecided: an unknown port never hides a definite world CIDR on an all-
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
 
 from .fields import is_world, parse_cidr
-from .model import ALL, TCP, UDP, Direction, NormalizedRule, PortRange, UnknownField
+from .model import ALL, TCP, UDP, NormalizedRule, PortRange, TrafficDirection, UnknownField
 
 _UNKNOWN_DIRECTION = UnknownField("direction", "direction", "unknown", "is not known")
 
@@ -38,15 +36,8 @@ class Judgement:
 
 def world_cidrs(rule: NormalizedRule) -> tuple[str, ...]:
     """The rule's CIDRs meaning "the whole internet" (prefix length 0 in either family)."""
-    return _world_cidrs(rule.ipv4_cidrs + rule.ipv6_cidrs)
-
-
-# Four resource policies ask this of every rule, and a stack repeats a handful of CIDR lists:
-# judge each list once. Bounded; a tuple of strings in, a tuple of strings out (immutable).
-@functools.lru_cache(maxsize=8192)
-def _world_cidrs(cidrs: tuple[str, ...]) -> tuple[str, ...]:
     worlds: list[str] = []
-    for cidr in cidrs:
+    for cidr in rule.cidrs:
         parsed = parse_cidr(cidr, "cidr")
         if not isinstance(parsed, UnknownField) and is_world(parsed[1]):
             worlds.append(cidr)
@@ -54,7 +45,7 @@ def _world_cidrs(cidrs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def judge_world_open(
-    rule: NormalizedRule, direction: Direction, traffic: TrafficTest
+    rule: NormalizedRule, direction: TrafficDirection, traffic: TrafficTest
 ) -> Judgement | None:
     """Judge a rule that matters only when it is open to/from the world in ``direction``.
 
@@ -80,24 +71,8 @@ def judge_world_open(
     return Judgement(rule, detail)
 
 
-# Ports tuples whose every element is exactly an ``int`` may key a cache: an equal tuple then has
-# the same text too (``22.0 == 22`` and ``True == 1`` would not). Anything else is not cached.
-_INT_ONLY: Final = frozenset({int})
-
-
-def _as_tuple(ports: Iterable[int]) -> tuple[tuple[int, ...], bool]:
-    """``ports`` as a tuple (an iterator is consumed once), and whether it may key a cache."""
-    values = ports if type(ports) is tuple else tuple(ports)
-    return values, _INT_ONLY.issuperset(map(type, values))
-
-
 def opens_ports(ports: Iterable[int], label: str) -> TrafficTest:
     """Hit when the rule carries tcp/udp/all traffic to any of ``ports``."""
-    values, cacheable = _as_tuple(ports)
-    return _cached_opens_ports(values, label) if cacheable else _opens_ports(values, label)
-
-
-def _opens_ports(ports: Iterable[int], label: str) -> TrafficTest:
     wanted = tuple(sorted(set(ports)))
 
     def test(rule: NormalizedRule) -> tuple[str | None, tuple[UnknownField, ...]]:
@@ -107,17 +82,13 @@ def _opens_ports(ports: Iterable[int], label: str) -> TrafficTest:
             return None, ()  # another protocol has no tcp/udp ports to expose
         if rule.ports is None:
             return None, rule.unknowns_for("ports")
-        start, end = rule.ports.start, rule.ports.end  # ``PortRange.covers``, inlined
+        start, end = rule.ports.start, rule.ports.end
         hit = [port for port in wanted if start <= port <= end]
         if not hit:
             return None, ()
         return f"opens {plural(label, len(hit))} {format_ports(hit)}", ()
 
     return test
-
-
-# The same few port lists (the configured ones) for every resource; the tests are pure. Bounded.
-_cached_opens_ports: Final = functools.lru_cache(maxsize=256)(_opens_ports)
 
 
 def all_traffic(rule: NormalizedRule) -> tuple[str | None, tuple[UnknownField, ...]]:
@@ -137,11 +108,6 @@ def all_traffic(rule: NormalizedRule) -> tuple[str | None, tuple[UnknownField, .
 
 def outside(allowed: Iterable[int]) -> TrafficTest:
     """Hit when the rule carries tcp/udp/all traffic to a port not in ``allowed``."""
-    values, cacheable = _as_tuple(allowed)
-    return _cached_outside(values) if cacheable else _outside(values)
-
-
-def _outside(allowed: Iterable[int]) -> TrafficTest:
     permitted = frozenset(allowed)
 
     def test(rule: NormalizedRule) -> tuple[str | None, tuple[UnknownField, ...]]:
@@ -163,9 +129,6 @@ def _outside(allowed: Iterable[int]) -> TrafficTest:
     return test
 
 
-_cached_outside: Final = functools.lru_cache(maxsize=256)(_outside)
-
-
 def uncovered(ports: PortRange, allowed: frozenset[int]) -> list[PortRange]:
     """The sub-ranges of ``ports`` that are not in ``allowed`` (``21-80`` minus 80 -> ``21-79``)."""
     gaps: list[PortRange] = []
@@ -185,11 +148,6 @@ def plural(noun: str, count: int) -> str:
 
 def format_ports(ports: Iterable[int]) -> str:
     """``20, 21, 22, 25`` -> ``20-22, 25``."""
-    values, cacheable = _as_tuple(ports)
-    return _cached_format_ports(values) if cacheable else _format_ports(values)
-
-
-def _format_ports(ports: Iterable[int]) -> str:
     runs: list[PortRange] = []
     for port in sorted(set(ports)):
         if runs and runs[-1].end == port - 1:
@@ -197,7 +155,3 @@ def _format_ports(ports: Iterable[int]) -> str:
         else:
             runs.append(PortRange(port, port))
     return ", ".join(str(r) for r in runs)
-
-
-# Called with the same few port lists for every resource (the configured ports); bounded.
-_cached_format_ports: Final = functools.lru_cache(maxsize=1024)(_format_ports)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import math
 from typing import Any, Final
@@ -18,7 +17,7 @@ from .model import (
     Aspect,
     UnknownField,
 )
-from .values import Unknown
+from .values import UnknownValue
 
 UNKNOWN_REASON: Final = "is unknown in preview"
 
@@ -59,7 +58,7 @@ def as_integer(value: Any) -> int | None:
 
 def parse_protocol(value: Any, field: str) -> str | UnknownField:
     """Canonical protocol: tcp/udp/icmp/icmpv6/all or another IANA number as a string."""
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return unknown(field, "protocol")
     if value is None:
         return malformed(field, "protocol", "is missing")
@@ -76,7 +75,7 @@ def parse_protocol(value: Any, field: str) -> str | UnknownField:
 
 
 def parse_port(value: Any, field: str) -> int | UnknownField:
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return unknown(field, "ports")
     if value is None:
         return malformed(field, "ports", "is missing")
@@ -93,7 +92,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def parse_cidr(value: Any, field: str) -> tuple[str, Network] | UnknownField:
     """The CIDR as written (trimmed) and its network; host bits are allowed (AWS masks them)."""
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return unknown(field, "sources")
     if not isinstance(value, str):
         return malformed(field, "sources", f"{value!r} is not a CIDR string")
@@ -104,10 +103,6 @@ def parse_cidr(value: Any, field: str) -> tuple[str, Network] | UnknownField:
     return text, parsed
 
 
-# A stack repeats a handful of CIDRs thousands of times, and each rule's CIDRs are parsed again
-# by the topology (atoms, flows) and the quota check: parse each text once. Safe to share, since
-# networks are immutable; bounded, since a stack could hold any number of distinct CIDRs.
-@functools.lru_cache(maxsize=8192)
 def network(text: str) -> Network | None:
     """``ipaddress.ip_network(text, strict=False)``, or None when ``text`` is not a CIDR."""
     try:
@@ -125,7 +120,7 @@ def parse_text(value: Any, field: str, aspect: Aspect) -> str | UnknownField | N
     """A free-text field: None when absent, an ``UnknownField`` when unknown or not text."""
     if value is None:
         return None
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return unknown(field, aspect)
     if isinstance(value, str):
         return value

@@ -51,8 +51,6 @@ class BoundedMemo(Generic[K, V]):
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1")
         self.maxsize = maxsize
-        self.hits = 0
-        self.misses = 0
         self._entries: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -61,9 +59,7 @@ class BoundedMemo(Generic[K, V]):
             found = self._entries.get(key, _MISSING)
             if found is not _MISSING:
                 self._entries.move_to_end(key)
-                self.hits += 1
                 return cast(V, found)
-            self.misses += 1
         value = compute()  # may raise: then nothing is stored
         with self._lock:
             self._entries[key] = value
@@ -75,7 +71,6 @@ class BoundedMemo(Generic[K, V]):
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._entries)

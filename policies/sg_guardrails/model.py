@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final, Literal
 
-Direction = Literal["ingress", "egress"]
+TrafficDirection = Literal["ingress", "egress"]
 # What a missing piece of a rule prevents us from knowing; the checks skip only that part.
 Aspect = Literal["direction", "protocol", "ports", "sources", "peers", "description", "rule"]
 # "unknown": computed, known at `pulumi up`. "malformed": wrong type/value, will never be valid.
 UnknownKind = Literal["unknown", "malformed"]
-PeerKind = Literal["self", "group", "prefix-list"]
+PeerRefKind = Literal["self", "group", "prefix-list"]
 
 ALL: Final = "all"
 TCP: Final = "tcp"
@@ -32,9 +32,6 @@ class PortRange:
 
     start: int
     end: int
-
-    def covers(self, port: int) -> bool:
-        return self.start <= port <= self.end
 
     @property
     def is_every_port(self) -> bool:
@@ -61,14 +58,14 @@ class UnknownField:
 
 
 @dataclass(frozen=True)
-class Peer:
+class PeerRef:
     """A non-CIDR source/destination: ``self``, another group, or a prefix list.
 
     ``value`` is the id (or name) as written, ``None`` when unknown in preview;
     ``field`` is the property it came from, the key to look up in ``propertyDependencies``.
     """
 
-    kind: PeerKind
+    kind: PeerRefKind
     value: str | None
     field: str
 
@@ -90,12 +87,12 @@ class NormalizedRule:
     protocols carry ``None`` (they have no ports). ``origin`` says where the rule was written.
     """
 
-    direction: Direction | None
+    direction: TrafficDirection | None
     protocol: str | None
     ports: PortRange | None
     ipv4_cidrs: tuple[str, ...] = ()
     ipv6_cidrs: tuple[str, ...] = ()
-    other_sources: tuple[Peer, ...] = ()
+    other_sources: tuple[PeerRef, ...] = ()
     description: str | None = None
     unknowns: tuple[UnknownField, ...] = ()
     origin: str = "rule"
@@ -115,7 +112,7 @@ class NormalizedRule:
         wanted = {*aspects, "rule"}
         return tuple(u for u in self.unknowns if u.aspect in wanted)
 
-    def describe(self, peer_names: Mapping[Peer, str] | None = None) -> str:
+    def describe(self, peer_names: Mapping[PeerRef, str] | None = None) -> str:
         """The rule as a phrase, e.g. ``ingress tcp 22 from 0.0.0.0/0``.
 
         ``peer_names`` replaces peers by better labels (a resolved group's name).
@@ -150,7 +147,6 @@ class NormalizedResource:
     """A security-group-related resource reduced to what the policies need.
 
     For a rule resource, ``owner`` is the group it attaches to (``securityGroupId``/``groupId``).
-    ``inline_declared`` says whether the group declares inline rules at all.
     """
 
     resource_type: str
@@ -158,7 +154,7 @@ class NormalizedResource:
     rules: tuple[NormalizedRule, ...]
     description: str | None = None
     description_unknown: bool = False
-    owner: Peer | None = None
+    owner: PeerRef | None = None
     tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
     unknowns: tuple[UnknownField, ...] = ()
 

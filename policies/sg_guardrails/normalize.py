@@ -28,16 +28,16 @@ from .model import (
     ICMPV6,
     TCP,
     UDP,
-    Direction,
     NormalizedResource,
     NormalizedRule,
-    Peer,
-    PeerKind,
+    PeerRef,
+    PeerRefKind,
     PortRange,
     ResourceKind,
+    TrafficDirection,
     UnknownField,
 )
-from .values import Unknown, plain
+from .values import UnknownValue, plain
 
 SECURITY_GROUP: Final = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SECURITY_GROUP: Final = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -103,9 +103,9 @@ NATIVE_OUT: Final = RuleShape(
 class ResourceShape:
     kind: ResourceKind
     # Groups: direction -> (list property, rule shape).
-    inline: tuple[tuple[Direction, str, RuleShape], ...] = ()
+    inline: tuple[tuple[TrafficDirection, str, RuleShape], ...] = ()
     # Rule resources: a fixed direction, or the property holding it ("type").
-    direction: Direction | None = None
+    direction: TrafficDirection | None = None
     direction_field: str | None = None
     rule: RuleShape | None = None
     owner_fields: tuple[str, ...] = ()
@@ -171,7 +171,7 @@ def normalize_resource(
     values = plain(props)
     if not isinstance(values, Mapping):
         gap = malformed("props", "rule", f"{type(values).__name__} is not an object")
-        if isinstance(values, Unknown):
+        if isinstance(values, UnknownValue):
             gap = unknown("props", "rule")
         return NormalizedResource(resource_type, shape.kind, (_opaque(None, "props", gap),))
     if shape.kind == "rule":
@@ -186,7 +186,7 @@ def _group(
     gaps: list[UnknownField] = []
     for direction, key, rule_shape in shape.inline:
         value = props.get(key)
-        if isinstance(value, Unknown):
+        if isinstance(value, UnknownValue):
             gap = unknown(key, "rule")
             gaps.append(gap)
             if not outputs:
@@ -203,7 +203,7 @@ def _group(
             origin = f"{key}[{index}]"
             if isinstance(item, Mapping):
                 rules.append(_rule(item, rule_shape, direction, origin))
-            elif isinstance(item, Unknown):
+            elif isinstance(item, UnknownValue):
                 rules.append(_opaque(direction, origin, unknown(origin, "rule")))
             else:
                 problem = f"{type(item).__name__} is not a rule object"
@@ -224,7 +224,7 @@ def _rule_resource(
     resource_type: str, shape: ResourceShape, props: Mapping[str, Any]
 ) -> NormalizedResource:
     assert shape.rule is not None  # every "rule" shape in the table has one
-    direction: Direction | None = shape.direction
+    direction: TrafficDirection | None = shape.direction
     gaps: list[UnknownField] = []
     if shape.direction_field is not None:
         direction, gap = _direction(props.get(shape.direction_field), shape.direction_field)
@@ -235,7 +235,7 @@ def _rule_resource(
         value = props.get(name)
         if value is None:
             continue
-        owner = Peer("group", value if isinstance(value, str) else None, name)
+        owner = PeerRef("group", value if isinstance(value, str) else None, name)
         break
     return NormalizedResource(
         resource_type,
@@ -247,8 +247,8 @@ def _rule_resource(
     )
 
 
-def _direction(value: Any, field: str) -> tuple[Direction | None, UnknownField | None]:
-    if isinstance(value, Unknown):
+def _direction(value: Any, field: str) -> tuple[TrafficDirection | None, UnknownField | None]:
+    if isinstance(value, UnknownValue):
         return None, unknown(field, "direction")
     text = value.strip().lower() if isinstance(value, str) else None
     if text == "ingress":
@@ -261,7 +261,7 @@ def _direction(value: Any, field: str) -> tuple[Direction | None, UnknownField |
 def _rule(
     item: Mapping[str, Any],
     shape: RuleShape,
-    direction: Direction | None,
+    direction: TrafficDirection | None,
     origin: str,
     extra: tuple[UnknownField, ...] = (),
 ) -> NormalizedRule:
@@ -288,7 +288,7 @@ def _rule(
     ipv6: list[str] = []
     for field in shape.ipv4 + shape.ipv6:
         value = item.get(field)
-        if isinstance(value, Unknown):
+        if isinstance(value, UnknownValue):
             gaps.append(unknown(name(field), "sources"))
             continue
         for index, element in enumerate(items(value)):
@@ -300,7 +300,7 @@ def _rule(
                 # File by the parsed family: an IPv6 CIDR in an IPv4 field is still a source.
                 (ipv4 if parsed[1].version == 4 else ipv6).append(parsed[0])
 
-    peers: list[Peer] = []
+    peers: list[PeerRef] = []
     for field in shape.groups:
         peers += _peers(item.get(field), "group", name(field), gaps)
     for field in shape.prefix_lists:
@@ -308,8 +308,8 @@ def _rule(
     if shape.self_flag is not None:
         flag = item.get(shape.self_flag)
         if flag is True:
-            peers.append(Peer("self", None, name(shape.self_flag)))
-        elif isinstance(flag, Unknown):
+            peers.append(PeerRef("self", None, name(shape.self_flag)))
+        elif isinstance(flag, UnknownValue):
             gaps.append(unknown(name(shape.self_flag), "peers"))
         elif flag not in (None, False):
             gaps.append(malformed(name(shape.self_flag), "peers", f"{flag!r} is not a boolean"))
@@ -352,15 +352,15 @@ def _ports(
     return PortRange(start, end), []
 
 
-def _peers(value: Any, kind: PeerKind, field: str, gaps: list[UnknownField]) -> list[Peer]:
-    if isinstance(value, Unknown):
-        return [Peer(kind, None, field)]
-    peers: list[Peer] = []
+def _peers(value: Any, kind: PeerRefKind, field: str, gaps: list[UnknownField]) -> list[PeerRef]:
+    if isinstance(value, UnknownValue):
+        return [PeerRef(kind, None, field)]
+    peers: list[PeerRef] = []
     for element in items(value):
         if isinstance(element, str) and element.strip():
-            peers.append(Peer(kind, element.strip(), field))
-        elif isinstance(element, Unknown):
-            peers.append(Peer(kind, None, field))
+            peers.append(PeerRef(kind, element.strip(), field))
+        elif isinstance(element, UnknownValue):
+            peers.append(PeerRef(kind, None, field))
         else:
             gaps.append(malformed(field, "peers", f"{element!r} is not an id"))
     return peers
@@ -370,7 +370,7 @@ def _description(props: Mapping[str, Any], field: str | None) -> tuple[str | Non
     if field is None:
         return None, False
     value = props.get(field)
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return None, True
     return (value if isinstance(value, str) else None), False
 
@@ -393,7 +393,7 @@ def _tags(value: Any, as_list: bool) -> Mapping[str, str]:
     return {k: v for k, v in pairs if isinstance(k, str) and isinstance(v, str)}
 
 
-def _opaque(direction: Direction | None, origin: str, gap: UnknownField) -> NormalizedRule:
+def _opaque(direction: TrafficDirection | None, origin: str, gap: UnknownField) -> NormalizedRule:
     """A rule we cannot see into: every check that could apply must say so."""
     return NormalizedRule(direction, None, None, unknowns=(gap,), origin=origin)
 

@@ -21,18 +21,17 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .errors import GuardrailsError
 from .findings import Finding, Subject
 from .memo import BoundedMemo, content_key
 from .model import NormalizedResource
 from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
-from .topology import ResourceRecord, Topology, analyze
-from .values import UNKNOWN_STRING, plain
+from .policy_record import PolicyRecord
+from .topology import ResourceRecord, StackGraph, analyze
+from .values import plain
 
-ResourceCheck = Callable[[Subject, NormalizedResource, Mapping[str, Any]], list[Finding]]
-StackCheck = Callable[[Topology, Mapping[str, Any]], list[Finding]]
 Validation = Callable[[Any, ReportViolation], None]
 
 _NORMALIZED_TYPES: Final = GROUP_TYPES | RULE_TYPES
@@ -40,17 +39,17 @@ _NORMALIZED_TYPES: Final = GROUP_TYPES | RULE_TYPES
 # A few entries rather than one, because the SDK serves up to 4 Analyze calls at once.
 # Key: (urn, type, content of the props); normalisation depends on nothing else.
 NORMALIZED: Final[BoundedMemo[tuple[str, str, bytes], NormalizedResource | None]] = BoundedMemo(16)
-# The last stack's topology: the 4 stack policies of one AnalyzeStack share it. One entry: a
-# topology of a large stack is big, and AnalyzeStack comes once per preview.
+# The last stack's graph: the 4 stack policies of one AnalyzeStack share it. One entry: a
+# graph of a large stack is big, and AnalyzeStack comes once per preview.
 # Key: the content of every resource record (type, urn, props, dependencies).
-TOPOLOGIES: Final[BoundedMemo[bytes, Topology]] = BoundedMemo(1)
+STACK_GRAPHS: Final[BoundedMemo[bytes, StackGraph]] = BoundedMemo(1)
 
 
 class PreviewGapsError(UnknownValueError):
     """The parts of a check that wait for ``pulumi up``; the SDK reports them as advisory."""
 
     def __init__(self, notes: Sequence[str]) -> None:
-        super().__init__(UNKNOWN_STRING, [])
+        super().__init__(UNKNOWN_STRING_VALUE, [])
         self.notes = tuple(notes)
         self.message = "everything known was checked; not yet: " + " ".join(self.notes)
 
@@ -73,34 +72,18 @@ def _config(args: ResourceValidationArgs | StackValidationArgs) -> Mapping[str, 
     return config if isinstance(config, Mapping) else {"(config)": config}
 
 
-def run_resource_check(check: ResourceCheck, args: ResourceValidationArgs) -> list[Finding]:
-    """Findings of ``check`` on one resource; ``[]`` for resources without security-group rules."""
+def run_resource_check(record: PolicyRecord, args: ResourceValidationArgs) -> list[Finding]:
+    """Findings of the record's resource check on one resource; ``[]`` for resources without
+    security-group rules."""
+    assert record.on_resource is not None, record.name
     resource = normalized(args.resource_type, args.urn, args.props)
     if resource is None:
         return []
-    subject = _subject(args.resource_type, args.name, args.urn)
+    subject = Subject(args.resource_type, args.name, args.urn)
     try:
-        return check(subject, resource, _config(args))
+        return record.on_resource(subject, resource, record.config(_config(args)))
     except GuardrailsError as error:
         return [Finding(f"Invalid policy config: {error}. {subject.label()} was not checked.")]
-
-
-# The last resource's ``Subject``: the 7 resource policies of one Analyze name the same resource.
-# Subjects are immutable values, so sharing one is safe; a stale entry is simply replaced (a
-# concurrent call at worst builds its own).
-_last_subject: Subject = Subject("", "", "")
-
-
-def _subject(resource_type: str, name: str, urn: str) -> Subject:
-    """``Subject(resource_type, name, urn)``, reusing the last one when it is equal."""
-    global _last_subject
-    if not (type(resource_type) is str and type(name) is str and type(urn) is str):
-        return Subject(resource_type, name, urn)  # equal is not the same text for str subclasses
-    last = _last_subject
-    if last.urn == urn and last.name == name and last.resource_type == resource_type:
-        return last
-    subject = _last_subject = Subject(resource_type, name, urn)
-    return subject
 
 
 def normalized(resource_type: str, urn: str, props: Any) -> NormalizedResource | None:
@@ -115,17 +98,17 @@ def normalized(resource_type: str, urn: str, props: Any) -> NormalizedResource |
     )
 
 
-def stack_topology(resources: Sequence[PolicyResource]) -> Topology:
+def stack_graph(resources: Sequence[PolicyResource]) -> StackGraph:
     """``analyze`` of the stack, once per ``AnalyzeStack`` rather than per stack policy."""
     records = records_from_policy_resources(resources)
     key = content_key(records)
     if key is None:
         return analyze(records)
-    return TOPOLOGIES.get_or_compute(key, lambda: analyze(records))
+    return STACK_GRAPHS.get_or_compute(key, lambda: analyze(records))
 
 
 def records_from_policy_resources(resources: Sequence[PolicyResource]) -> list[ResourceRecord]:
-    """``StackValidationArgs.resources`` as topology input (dependencies become URNs)."""
+    """``StackValidationArgs.resources`` as ``analyze`` input (dependencies become URNs)."""
     return [
         ResourceRecord(
             type=resource.resource_type,
@@ -141,24 +124,25 @@ def records_from_policy_resources(resources: Sequence[PolicyResource]) -> list[R
     ]
 
 
-def run_stack_check(check: StackCheck, args: StackValidationArgs) -> list[Finding]:
+def run_stack_check(record: PolicyRecord, args: StackValidationArgs) -> list[Finding]:
+    assert record.on_stack is not None, record.name
     try:
-        config = _config(args)
-        return check(stack_topology(args.resources), config)
+        config = record.config(_config(args))
+        return record.on_stack(stack_graph(args.resources), config)
     except GuardrailsError as error:
         return [Finding(f"Invalid policy config: {error}. The stack was not checked.")]
 
 
-def resource_validation(check: ResourceCheck) -> Validation:
+def resource_validation(record: PolicyRecord) -> Validation:
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-        emit(run_resource_check(check, args), report_violation)
+        emit(run_resource_check(record, args), report_violation)
 
     return validate
 
 
-def stack_validation(check: StackCheck) -> Validation:
+def stack_validation(record: PolicyRecord) -> Validation:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        emit(run_stack_check(check, args), report_violation)
+        emit(run_stack_check(record, args), report_violation)
 
     return validate
 
@@ -174,17 +158,10 @@ class ResourceAndStackPolicy(ResourceValidationPolicy, StackValidationPolicy):
     passes positional arguments meant for ``Policy`` to the other through ``super()``.
     """
 
-    def __init__(
-        self,
-        name: str,
-        description: str,
-        resource_check: ResourceCheck,
-        stack_check: StackCheck,
-        **options: Any,
-    ) -> None:
-        Policy.__init__(self, name, description, **options)
-        self._on_resource = resource_validation(resource_check)
-        self._on_stack = stack_validation(stack_check)
+    def __init__(self, record: PolicyRecord, **options: Any) -> None:
+        Policy.__init__(self, record.name, record.description, **options)
+        self._on_resource = resource_validation(record)
+        self._on_stack = stack_validation(record)
 
     def validate(
         self,

@@ -5,8 +5,8 @@ Feed it one ``ResourceRecord`` per resource (type, urn, props, propertyDependenc
 dependencies), props in any form ``values.plain`` accepts (raw engine JSON with unknown
 sentinels and secret envelopes, SDK proxies, or plain dicts)::
 
-    topo = analyze([ResourceRecord(type_, urn, outputs, {"securityGroupId": [group_urn]}, [])])
-    for flow in flows(topo):
+    graph = analyze([ResourceRecord(type_, urn, outputs, {"securityGroupId": [group_urn]}, [])])
+    for flow in flows(graph):
         print(flow.source.label, "->", flow.destination.label, flow.protocol, flow.ports)
 
 Group ids are unknown in preview, so a rule's group is found, in order: by a known id (``id`` or
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple
 
@@ -29,10 +29,10 @@ from .model import (
     ALL,
     EMPTY_TAGS,
     EVERY_PORT,
-    Direction,
     NormalizedRule,
-    Peer,
+    PeerRef,
     PortRange,
+    TrafficDirection,
     UnknownField,
 )
 from .normalize import DEFAULT_SECURITY_GROUP, GROUP_TYPES, RULE_TYPES, normalize_resource
@@ -83,7 +83,7 @@ class Group:
 class ResolvedPeer:
     """A group named by a rule (``self`` included), and the group it resolved to."""
 
-    peer: Peer
+    peer: PeerRef
     group_urn: str | None
     via: str
 
@@ -119,7 +119,9 @@ class ResolvedRule:
 
 
 @dataclass(frozen=True)
-class Topology:
+class StackGraph:
+    """A stack's security groups and every rule resolved to its group (what ``analyze`` returns)."""
+
     groups: Mapping[str, Group]
     rules: tuple[ResolvedRule, ...]
     # Inline rules dropped because a rule resource on the same group declares the same traffic:
@@ -159,7 +161,7 @@ class Endpoint:
 class Flow:
     """Traffic a rule allows: from ``source`` to ``destination``; ``ports`` for tcp/udp/all."""
 
-    direction: Direction | None
+    direction: TrafficDirection | None
     group: Endpoint
     peer: Endpoint
     protocol: str | None
@@ -199,7 +201,7 @@ class _Index:
         return real or found
 
 
-def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> Topology:
+def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
     """Index the groups of a stack and resolve every rule (inline or resource) to its group."""
     rows = [r if isinstance(r, ResourceRecord) else ResourceRecord(*r) for r in records]
     index = _Index()
@@ -221,7 +223,7 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> Topology:
     is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() parses CIDRs
     kept = [r for r, mirror in zip(inline, is_mirror, strict=True) if not mirror]
     mirrored = [r for r, mirror in zip(inline, is_mirror, strict=True) if mirror]
-    return Topology(MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored))
+    return StackGraph(MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored))
 
 
 def _add_vpc_default_group(row: ResourceRecord, props: Any, index: _Index) -> None:
@@ -303,7 +305,7 @@ def _attached(row: ResourceRecord, index: _Index) -> list[ResolvedRule]:
     ]
 
 
-def _resolve(ref: Peer | None, row: ResourceRecord, index: _Index) -> tuple[str | None, str]:
+def _resolve(ref: PeerRef | None, row: ResourceRecord, index: _Index) -> tuple[str | None, str]:
     if ref is None:
         return None, "no group id is set"
     if ref.value is not None and ref.value in index.by_id:
@@ -365,9 +367,6 @@ def atoms(resolved: ResolvedRule) -> list[Atom]:
     return result
 
 
-# atoms() runs for every rule twice per analysis (mirror detection, quota), and a stack repeats
-# a few CIDRs: spell each once. Bounded like fields.network, whose parse it reuses.
-@lru_cache(maxsize=8192)
 def _cidr_atom(cidr: str) -> str:
     """The network a CIDR names, canonically (``10.0.0.5/8`` -> ``10.0.0.0/8``); else the text."""
     parsed = parse_cidr(cidr, "cidr")
@@ -379,11 +378,11 @@ def _mirrors(rule: ResolvedRule, declared: set[tuple[str | None, Atom]]) -> bool
     return bool(mine) and all((rule.group_urn, atom) in declared for atom in mine)
 
 
-def flows(topology: Topology) -> tuple[Flow, ...]:
+def flows(graph: StackGraph) -> tuple[Flow, ...]:
     """Every (peer, group, protocol, ports, direction) the stack's rules allow, one per peer."""
     result: list[Flow] = []
-    endpoints = _Endpoints(topology)
-    for resolved in topology.rules:
+    endpoints = _Endpoints(graph)
+    for resolved in graph.rules:
         rule = resolved.rule
         group = endpoints.group(resolved.group_urn, resolved)
         for peer in endpoints.peers(resolved):
@@ -406,17 +405,17 @@ class _Endpoints:
     (endpoints are immutable): a large stack names the same few groups and CIDRs in thousands of
     flows, and fewer long-lived objects also means less work for the garbage collector."""
 
-    def __init__(self, topology: Topology) -> None:
-        self.topology = topology
+    def __init__(self, graph: StackGraph) -> None:
+        self.graph = graph
         self._groups: dict[str, Endpoint] = {}
         self._cidrs: dict[str, Endpoint] = {}
 
     def group(self, urn: str | None, resolved: ResolvedRule) -> Endpoint:
-        if urn is None or urn not in self.topology.groups:
+        if urn is None or urn not in self.graph.groups:
             return Endpoint("unresolved", f"group of {resolved.resource_name} ({resolved.via})")
         endpoint = self._groups.get(urn)
         if endpoint is None:
-            endpoint = self._groups[urn] = Endpoint("group", self.topology.groups[urn].name, urn)
+            endpoint = self._groups[urn] = Endpoint("group", self.graph.groups[urn].name, urn)
         return endpoint
 
     def cidr(self, cidr: str) -> Endpoint:
@@ -442,12 +441,3 @@ class _Endpoints:
         for gap in rule.unknowns_for("sources"):
             endpoints.append(Endpoint("unresolved", str(gap)))
         return endpoints
-
-
-def groups_by_tag(topology: Topology, key: str) -> Mapping[str, list[Group]]:
-    """Groups sharing a tag value (e.g. every group of one chain)."""
-    grouped: dict[str, list[Group]] = defaultdict(list)
-    for group in topology.groups.values():
-        if key in group.tags:
-            grouped[group.tags[key]].append(group)
-    return grouped

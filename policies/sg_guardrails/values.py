@@ -16,33 +16,33 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from pulumi_policy import Secret
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+)
 
-UNKNOWN_STRING: Final = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-UNKNOWN_NUMBER: Final = "3eeb2bf0-c639-47a8-9e75-3b44932eb421"
-UNKNOWN_BOOL: Final = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"
-UNKNOWN_ARRAY: Final = "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2"
-UNKNOWN_OBJECT: Final = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff"
-# Assets and archives never occur in security-group props, but the SDK treats them as unknowns too.
-UNKNOWN_ASSET: Final = "030794c1-ac77-496b-92df-f27374a8bd58"
-UNKNOWN_ARCHIVE: Final = "e48ece36-62e2-4504-bad9-02848725956a"
-
-SIG_KEY: Final = "4dabf18193072939515e22adb298388d"
-SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"
-
+# The engine's sentinels (the SDK's own constants), by the kind of value they stand for. Assets
+# and archives never occur in security-group props, but the SDK treats them as unknowns too.
 _SENTINEL_KINDS: Final[Mapping[str, str]] = {
-    UNKNOWN_STRING: "string",
-    UNKNOWN_NUMBER: "number",
-    UNKNOWN_BOOL: "boolean",
-    UNKNOWN_ARRAY: "array",
-    UNKNOWN_OBJECT: "object",
-    UNKNOWN_ASSET: "asset",
-    UNKNOWN_ARCHIVE: "archive",
+    UNKNOWN_STRING_VALUE: "string",
+    UNKNOWN_NUMBER_VALUE: "number",
+    UNKNOWN_BOOLEAN_VALUE: "boolean",
+    UNKNOWN_ARRAY_VALUE: "array",
+    UNKNOWN_OBJECT_VALUE: "object",
+    UNKNOWN_ASSET_VALUE: "asset",
+    UNKNOWN_ARCHIVE_VALUE: "archive",
 }
 
 
 @dataclass(frozen=True)
-class Unknown:
+class UnknownValue:
     """A value the engine cannot know yet (``pulumi preview``); ``kind`` is the sentinel's type.
 
     The engine encodes every computed value with the string sentinel whatever its schema type,
@@ -59,13 +59,8 @@ class Unknown:
 _SCALARS: Final = frozenset({int, float, bool, type(None)})
 
 
-def is_unknown(value: object) -> bool:
-    """True for an ``Unknown`` or a raw sentinel string."""
-    return isinstance(value, Unknown) or (isinstance(value, str) and value in _SENTINEL_KINDS)
-
-
 def plain(value: Any) -> Any:
-    """Return ``value`` as plain dicts, lists and scalars, with unknowns as ``Unknown``.
+    """Return ``value`` as plain dicts, lists and scalars, with unknowns as ``UnknownValue``.
 
     Secrets are unwrapped (a policy judges the value; it never prints a whole props dump).
     """
@@ -74,18 +69,18 @@ def plain(value: Any) -> Any:
     exact = type(value)
     if exact is str:
         sentinel = _SENTINEL_KINDS.get(value)
-        return Unknown(sentinel) if sentinel is not None else value
+        return UnknownValue(sentinel) if sentinel is not None else value
     if exact is dict:
         return _plain_mapping(value)
     if exact is list:
         return [_guarded(item) for item in value]
     if exact in _SCALARS:
         return value
-    if isinstance(value, Unknown):
+    if isinstance(value, UnknownValue):
         return value
     if isinstance(value, str):
         kind = _SENTINEL_KINDS.get(value)
-        return Unknown(kind) if kind is not None else value
+        return UnknownValue(kind) if kind is not None else value
     if isinstance(value, Secret):
         return plain(value.value)
     if isinstance(value, Mapping):
@@ -97,8 +92,8 @@ def plain(value: Any) -> Any:
 
 def _plain_mapping(mapping: Mapping[Any, Any]) -> Any:
     keys = list(mapping)
-    if SIG_KEY in keys and _item(mapping, SIG_KEY) == SECRET_SIG:
-        return plain(_item(mapping, "value")) if "value" in keys else Unknown("secret")
+    if SPECIAL_SIG_KEY in keys and _item(mapping, SPECIAL_SIG_KEY) == SPECIAL_SECRET_SIG:
+        return plain(_item(mapping, "value")) if "value" in keys else UnknownValue("secret")
     # Any other envelope (asset, archive) stays a dict: no security-group field holds one.
     if type(mapping) is dict:  # a dict's items need no lookup by key (the fast path)
         result: dict[str, Any] = {}
@@ -108,7 +103,7 @@ def _plain_mapping(mapping: Mapping[Any, Any]) -> Any:
             # ``plain``'s own fast paths for strings and scalars, inlined: most values are these.
             if exact is str:
                 sentinel = _SENTINEL_KINDS.get(item)
-                result[name] = Unknown(sentinel) if sentinel is not None else item
+                result[name] = UnknownValue(sentinel) if sentinel is not None else item
             elif exact in _SCALARS:
                 result[name] = item
             else:
@@ -133,5 +128,5 @@ def _guarded(value: Any) -> Any:
         return _unknown(error)
 
 
-def _unknown(error: UnknownValueError) -> Unknown:
-    return Unknown(_SENTINEL_KINDS.get(error.unknown_type_sentinel, "string"))
+def _unknown(error: UnknownValueError) -> UnknownValue:
+    return UnknownValue(_SENTINEL_KINDS.get(error.unknown_type_sentinel, "string"))

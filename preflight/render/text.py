@@ -3,9 +3,9 @@
 import re
 from collections import defaultdict
 
+from analyzer_client import ROOT_STACK_TYPE, Diagnostic, EnforcementLevel, root_stack_urn
 from preflight.analysis import PreflightResult
-from preflight.harness import Diagnostic, EnforcementLevel
-from preflight.recorder import STACK_TYPE, PlannedResource
+from preflight.recorder import PlannedResource
 from preflight.render.labels import endpoint_label, flow_key, traffic_label
 
 
@@ -25,12 +25,13 @@ def render_text(result: PreflightResult) -> str:
 
 
 def _tree(result: PreflightResult) -> list[str]:
-    stack_urn = f"urn:pulumi:{result.stack.stack}::{result.stack.project}::{STACK_TYPE}::"
-    stack_urn += f"{result.stack.project}-{result.stack.stack}"
+    stack_urn = root_stack_urn(result.stack.stack, result.stack.project)
     children: dict[str, list[PlannedResource]] = defaultdict(list)
     for resource in result.resources:
         children[resource.parent or stack_urn].append(resource)
-    rows: list[tuple[str, str]] = [(STACK_TYPE, f"{result.stack.project}-{result.stack.stack}")]
+    rows: list[tuple[str, str]] = [
+        (ROOT_STACK_TYPE, f"{result.stack.project}-{result.stack.stack}")
+    ]
 
     def walk(urn: str, prefix: str) -> None:
         # Registration order varies between runs (outputs resolve concurrently): sort siblings.

@@ -10,6 +10,8 @@ COMPONENT = "tiered-sg:index:ManagedSecurityGroup"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 OFFICE = {"office": "203.0.113.10/32"}
 
 
@@ -113,6 +115,12 @@ def test_admin_access_only_through_the_admin_group(pulumi_runtime):
     assert office_rules == ["tiered-admin-in-tcp-22-from-203.0.113.10-32"]
     office = pulumi_runtime.named("tiered-admin-in-tcp-22-from-203.0.113.10-32", INGRESS)
     assert office.inputs["description"] == "Allow ssh (tcp:22) from office (203.0.113.10/32)"
+
+
+def test_admin_cidr_names_survive_into_the_admin_groups_rules(pulumi_runtime):
+    chain = build(pulumi_runtime, admin_cidrs=OFFICE)
+    cidr_peers = [rule.peer for rule in chain.groups["admin"].rules if rule.peer.is_cidr]
+    assert [(peer.label, peer.value) for peer in cidr_peers] == [("office", "203.0.113.10/32")]
 
 
 def test_custom_tiers_admin_ports_ipv6_and_extra_egress(pulumi_runtime):
@@ -285,7 +293,12 @@ def test_removing_a_port_leaves_the_other_rules_untouched(pulumi_runtime):
     build(pulumi_runtime, tiers=[{"name": "web", "ports": ["https"]}])
     after = _snapshot(pulumi_runtime)
     assert set(before) - set(after) == {(INGRESS, "tiered-web-in-tcp-80-from-0.0.0.0-0")}
-    assert all(after[key] == before[key] for key in after)
+    exclusive = (EXCLUSIVE, "tiered-web-rules-exclusive")
+    assert all(after[key] == before[key] for key in after if key != exclusive)
+    # Exclusive ownership lets go of exactly the removed rule.
+    kept = pulumi_runtime.named("tiered-web-in-tcp-443-from-0.0.0.0-0").id
+    assert len(before[exclusive]["ingressRuleIds"]) == 2
+    assert after[exclusive]["ingressRuleIds"] == [kept]
 
 
 def test_identical_rules_are_written_once(pulumi_runtime):
@@ -317,7 +330,8 @@ def test_two_chains_share_a_stack_without_clashing(pulumi_runtime):
 
     pulumi_runtime.run(program)
     urns = [r.urn for r in pulumi_runtime.registrations]
-    assert len(urns) == len(set(urns)) == 2 * (1 + 3 + 3 + 6)
+    # Per chain: itself, 3 components, 3 groups, 6 rules, 3 exclusive rule sets.
+    assert len(urns) == len(set(urns)) == 2 * (1 + 3 + 3 + 6 + 3)
     chains = {r.inputs["tags"]["tiered-sg:chain"] for r in pulumi_runtime.of_type(SG)}
     assert chains == {"blue", "green"}
 
@@ -411,7 +425,7 @@ def test_quota_overrun_fails_before_anything_is_registered(pulumi_runtime):
             {"public_ipv4_cidrs": []},
             "public_ipv4_cidrs []: is empty and so is public_ipv6_cidrs, so the entry tier 'web' "
             "would accept no traffic; list the addresses allowed in, e.g. ['0.0.0.0/0'] or "
-            "['10.0.0.0/8']",
+            "['10.0.0.0/8'], or existing security groups in entry_security_groups",
         ),
         (
             {"tags": {"tiered-sg:tier": "x"}},

@@ -7,8 +7,8 @@ import pulumi
 import pytest
 import yaml
 
-from tiered_sg import ChainSpec, Peer, Port, TieredSgError, parse_config, read_config
-from tiered_sg.config import CONFIG_KEYS
+from tiered_sg import ChainSpec, Peer, PeerKind, Port, TieredSgError, parse_config, read_config
+from tiered_sg.stack_config import CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,11 @@ def test_no_config_means_the_documented_defaults():
     assert spec.admin_peers == ()
     assert spec.admin_ports == (Port.tcp(22),)
     assert spec.tags == {}
+    assert spec.entry_groups == ()
+    assert spec.exclusive_rules is True
+    assert spec.close_default_group is False
+    assert spec.delete_timeout == "45m"
+    assert spec.admin_min_prefix == {PeerKind.IPV4: 8, PeerKind.IPV6: 32}
 
 
 def test_project_file_declares_every_key_with_the_programs_defaults():
@@ -36,9 +41,26 @@ def test_project_file_declares_every_key_with_the_programs_defaults():
     for key, declaration in declared.items():
         assert declaration["description"], key
         assert "default" in declaration, f"{key} has no default: every stack would have to set it"
-    defaults = {f"tiered-sg:{k}": json.dumps(d["default"]) for k, d in declared.items()}
-    defaults["tiered-sg:vpcId"] = declared["vpcId"]["default"]
+    # As the CLI passes them: strings as they are, everything else as JSON.
+    defaults = {
+        f"tiered-sg:{k}": d["default"]
+        if isinstance(d["default"], str)
+        else json.dumps(d["default"])
+        for k, d in declared.items()
+    }
     assert parse_config(defaults) == parse_config({})
+    typed = {k: d["type"] for k, d in declared.items() if "type" in d}
+    assert typed == {
+        "vpcId": "string",
+        "publicIpv4Cidrs": "array",
+        "publicIpv6Cidrs": "array",
+        "adminPorts": "array",
+        "adminMinPrefixIpv4": "integer",
+        "adminMinPrefixIpv6": "integer",
+        "exclusiveRules": "boolean",
+        "closeDefaultGroup": "boolean",
+        "deleteTimeout": "string",
+    }
 
 
 def test_structured_values_may_arrive_encoded_or_decoded():
@@ -170,7 +192,8 @@ def test_empty_vpc_id_means_the_default_vpc():
             {"tiered-sg:publicIpv4Cidrs": "[]"},
             "tiered-sg:publicIpv4Cidrs []: is empty and so is tiered-sg:publicIpv6Cidrs, so the "
             "entry tier 'web' would accept no traffic; list the addresses allowed in, e.g. "
-            "['0.0.0.0/0'] or ['10.0.0.0/8']",
+            "['0.0.0.0/0'] or ['10.0.0.0/8'], or existing security groups in "
+            "tiered-sg:entrySecurityGroups",
         ),
         (
             {"tiered-sg:tiers": "[]"},
@@ -301,3 +324,53 @@ def test_read_config_reports_misspelled_keys_from_the_runtime(monkeypatch):
         "config key 'tiered-sg:tier': is not a setting of tiered-sg; "
         "did you mean 'tiered-sg:tiers'?"
     )
+
+
+def test_new_scalar_and_mapping_keys_arrive_as_the_cli_passes_them():
+    config = parse_config(
+        {
+            "tiered-sg:exclusiveRules": "false",
+            "tiered-sg:closeDefaultGroup": "true",
+            "tiered-sg:deleteTimeout": "1h30m",
+            "tiered-sg:adminMinPrefixIpv4": "16",
+            "tiered-sg:adminMinPrefixIpv6": "48",
+            "tiered-sg:entrySecurityGroups": '{"alb": "sg-0123456789abcdef0"}',
+        }
+    )
+    spec = config.spec
+    assert (spec.exclusive_rules, spec.close_default_group, spec.delete_timeout) == (
+        False,
+        True,
+        "1h30m",
+    )
+    assert spec.admin_min_prefix == {PeerKind.IPV4: 16, PeerKind.IPV6: 48}
+    assert spec.entry_groups == (Peer.group("sg-0123456789abcdef0", label="alb"),)
+    assert ChainSpec.from_args(config.to_args("vpc-0123456789abcdef0")) == spec
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"tiered-sg:exclusiveRules": "yes"},
+            "tiered-sg:exclusiveRules 'yes': is a string where a boolean is expected; "
+            "write true or false",
+        ),
+        (
+            {"tiered-sg:adminMinPrefixIpv4": "8.5"},
+            "tiered-sg:adminMinPrefixIpv4 '8.5': is a string where a whole number is expected; "
+            "write 1 to 32",
+        ),
+        (
+            {"tiered-sg:entrySecurityGroups": "sg-0123456789abcdef0"},
+            "tiered-sg:entrySecurityGroups 'sg-0123456789abcdef0': is a single value where a "
+            "mapping is expected; write a YAML mapping under tiered-sg:entrySecurityGroups in "
+            "Pulumi.<stack>.yaml, or set entries with "
+            "`pulumi config set --path 'entrySecurityGroups.<name>' <value>`",
+        ),
+    ],
+)
+def test_new_keys_are_refused_with_their_key(values, message):
+    with pytest.raises(TieredSgError) as caught:
+        parse_config(values)
+    assert str(caught.value) == message

@@ -9,6 +9,8 @@ COMPONENT = "tiered-sg:index:ManagedSecurityGroup"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 PEER_FIELDS = {"cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"}
 
 
@@ -99,9 +101,59 @@ def test_identical_rules_are_written_once(pulumi_runtime):
     assert pulumi_runtime.resolve(group.rule_count) == 1
 
 
+A_ID = "sg-0123456789abcdef0"
+B_ID = "sg-0fedcba987654321f"
+
+
+def test_one_label_bound_to_two_groups_is_refused_not_silently_merged(pulumi_runtime):
+    # Rules are named by label: before this was refused, the second group's rule compared equal
+    # to the first one's and was dropped, so group B lost its access without an error.
+    def program():
+        with pytest.raises(TieredSgError) as caught:
+            ManagedSecurityGroup(
+                "db",
+                {
+                    "vpc_id": VPC,
+                    "ingress": [
+                        {"ports": ["postgres"], "security_groups": {"x": A_ID}},
+                        {"ports": ["postgres"], "security_groups": {"x": B_ID}},
+                    ],
+                },
+            )
+        return str(caught.value)
+
+    assert pulumi_runtime.run(program) == (
+        f"ingress[1].security_groups['x'] {B_ID!r}: is a second group under the label 'x', which "
+        f"ingress[0].security_groups['x'] binds to {A_ID!r}; give each security group its own "
+        "label"
+    )
+    assert pulumi_runtime.registrations == []
+
+
+def test_one_label_bound_to_one_group_twice_is_one_rule(pulumi_runtime):
+    group = _build(
+        pulumi_runtime,
+        ingress=[
+            {"ports": ["postgres"], "security_groups": {"x": A_ID}},
+            {"ports": ["postgres"], "security_groups": {"x": A_ID}, "description": "Again"},
+        ],
+        egress=[{"ports": ["https"], "security_groups": {"x": A_ID}}],
+    )
+    assert [r.name for r in pulumi_runtime.of_type(INGRESS)] == ["bastion-in-tcp-5432-from-x"]
+    assert pulumi_runtime.resolve(group.rule_count) == 2
+    assert {rule.peer.group_id for rule in group.rules} == {A_ID}
+
+
 def test_no_rules_means_no_egress_at_all(pulumi_runtime):
     _build(pulumi_runtime)
-    assert [r.type for r in pulumi_runtime.registrations] == [COMPONENT, SG]
+    assert [r.type for r in pulumi_runtime.registrations] == [COMPONENT, SG, EXCLUSIVE]
+    # Exclusive ownership of no rules is what keeps a closed group closed.
+    exclusive = pulumi_runtime.named("bastion-rules-exclusive", EXCLUSIVE)
+    assert exclusive.inputs == {
+        "securityGroupId": pulumi_runtime.named("bastion", SG).id,
+        "ingressRuleIds": [],
+        "egressRuleIds": [],
+    }
 
 
 def test_over_quota_registers_nothing(pulumi_runtime):

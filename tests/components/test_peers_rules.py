@@ -162,7 +162,130 @@ def test_peer_equality_ignores_labels():
     assert Peer.any_ipv4().description == "0.0.0.0/0"
 
 
+def test_group_peers_are_equal_only_when_their_known_ids_are():
+    a = Peer.group("sg-0123456789abcdef0", label="x")
+    assert a == Peer.group("sg-0123456789abcdef0", label="x")
+    assert a != Peer.group("sg-0fedcba987654321f", label="x")
+    assert a != Peer.planned_group("x")
+    assert len({a, Peer.group("sg-0fedcba987654321f", label="x")}) == 2
+
+
+LABEL_RULE = (
+    "must start with a letter and hold only letters, digits, '.', '_' or '-' (at most 63 "
+    "characters); pick a short name such as 'web' or 'office-vpn'"
+)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Peer(PeerKind.IPV4, "not-a-cidr"),
+            "IPv4 CIDR 'not-a-cidr': is not a valid CIDR; "
+            "write a network like '10.0.0.0/16' or '2001:db8::/32'",
+        ),
+        (
+            lambda: Peer(PeerKind.IPV4, "10.0.0.5/0"),
+            "IPv4 CIDR '10.0.0.5/0': has host bits set; "
+            "use the network '0.0.0.0/0', or '10.0.0.5/32' for that one address",
+        ),
+        (
+            lambda: Peer(PeerKind.IPV4, "::/0"),
+            "IPv4 CIDR '::/0': is an IPv6 CIDR where an IPv4 CIDR is expected; "
+            "list it with the IPv6 CIDRs instead",
+        ),
+        (
+            lambda: Peer(PeerKind.IPV6, "10.0.0.0/8", label="my office"),
+            "IPv6 CIDR '10.0.0.0/8': is an IPv4 CIDR where an IPv6 CIDR is expected; "
+            "list it with the IPv4 CIDRs instead",
+        ),
+        (
+            lambda: Peer(PeerKind.IPV4, "10.0.0.0/8", label="my office"),
+            f"CIDR label 'my office': {LABEL_RULE}",
+        ),
+        (
+            lambda: Peer(PeerKind.IPV4, "10.0.0.0/8", group_id="sg-0123456789abcdef0"),
+            "ipv4 peer '10.0.0.0/8': takes no group id; "
+            "use Peer.group(<id>, label=...) for a security group",
+        ),
+        (
+            lambda: Peer("sideways", "10.0.0.0/8"),  # type: ignore[arg-type]
+            "peer kind 'sideways': is not a kind of peer; "
+            "use Peer.ipv4/ipv6/cidr/prefix_list/group",
+        ),
+        (
+            lambda: Peer(PeerKind.PREFIX_LIST, "pl-1"),
+            "prefix list id 'pl-1': is not a prefix list id; "
+            "use the id AWS shows for the list, like 'pl-0123456789abcdef0'",
+        ),
+        (
+            lambda: Peer(PeerKind.GROUP, "9lives", group_id="sg-0123456789abcdef0"),
+            f"security group label '9lives': {LABEL_RULE}",
+        ),
+        (
+            lambda: Peer(PeerKind.GROUP, "web", group_id="sg-1"),
+            "security group id 'sg-1': is not a security group id; "
+            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+        ),
+        (
+            lambda: Peer(PeerKind.GROUP, "web", label="app"),
+            "security group label 'app': differs from the peer's value 'web', which is its "
+            "label; build group peers with Peer.group(<id>, label=...)",
+        ),
+        (
+            lambda: Peer(PeerKind.GROUP, "web", group_id=42),  # type: ignore[arg-type]
+            "security group id 42: is not a security group id; pass a string or an Output[str]",
+        ),
+    ],
+)
+def test_a_peer_with_invalid_values_cannot_be_built(build, message):
+    with pytest.raises(TieredSgError) as caught:
+        build()
+    assert str(caught.value) == message
+
+
+def test_a_peer_built_directly_is_canonical_like_the_named_constructors():
+    peer = Peer(PeerKind.IPV6, " 2001:DB8:0::/32 ")
+    assert peer == Peer.ipv6("2001:db8::/32")
+    assert (peer.value, peer.label) == ("2001:db8::/32", "2001:db8::/32")
+    assert Peer("ipv4", "10.0.0.0/8").kind is PeerKind.IPV4  # type: ignore[arg-type]
+
+
 # -- rules ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: Rule("sideways", Port.tcp(22), Peer.any_ipv4(), "d"),  # type: ignore[arg-type]
+            "rule direction 'sideways': is not a direction; "
+            "use Direction.INGRESS or Direction.EGRESS",
+        ),
+        (
+            lambda: Rule(Direction.INGRESS, "tcp:22", Peer.any_ipv4(), "d"),  # type: ignore[arg-type]
+            "rule port 'tcp:22': is not a Port; use Port.tcp(443) or Port.parse('https')",
+        ),
+        (
+            lambda: Rule(Direction.INGRESS, Port.tcp(22), "0.0.0.0/0", "d"),  # type: ignore[arg-type]
+            "rule peer '0.0.0.0/0': is not a Peer; use Peer.ipv4(...) or Peer.group(...)",
+        ),
+        (
+            lambda: Rule(Direction.EGRESS, Port.tcp(22), Peer.any_ipv4(), "<x>"),
+            "rule description '<x>': contains characters AWS refuses: '<>'; "
+            "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
+        ),
+    ],
+)
+def test_a_rule_with_invalid_values_cannot_be_built(build, message):
+    with pytest.raises(TieredSgError) as caught:
+        build()
+    assert str(caught.value) == message
+
+
+def test_a_rule_takes_a_direction_by_its_value():
+    rule = Rule("egress", Port.tcp(22), Peer.any_ipv4(), "d")  # type: ignore[arg-type]
+    assert rule.direction is Direction.EGRESS
 
 
 def test_generated_descriptions_name_port_and_peer():

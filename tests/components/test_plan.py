@@ -124,6 +124,21 @@ def test_an_external_group_may_not_take_a_planned_groups_label():
     )
 
 
+def test_one_label_bound_to_two_external_groups_is_refused():
+    topology = Topology("shop")
+    app = topology.group("app")
+    app.allow_from(Peer.group("sg-0123456789abcdef0", label="x"), Port.tcp(8080))
+    app.allow_from(Peer.group("sg-0fedcba987654321f", label="x"), Port.tcp(8080))
+    assert len(app.rules) == 2  # two groups, two permissions: neither is dropped
+    with pytest.raises(TieredSgError) as caught:
+        topology.validate()
+    assert str(caught.value) == (
+        "group shop-app peer label 'x': names two groups ('sg-0123456789abcdef0' and "
+        "'sg-0fedcba987654321f'), and rules are named by label, so one group's rules would "
+        "replace the other's; give each security group its own label"
+    )
+
+
 def test_rule_names_are_unique_across_all_groups():
     # Group a's rule from y-in-tcp-80-from-z and group a-in-tcp-8080-from-y's rule from z derive
     # the same name; their URNs share the type chain, so the engine would refuse the second.
@@ -297,16 +312,14 @@ def test_readme_components_example(pulumi_runtime):
 
 
 def test_a_failure_mid_build_surfaces_instead_of_hanging(pulumi_runtime, monkeypatch):
-    import tiered_sg.plan as plan_module
+    real = ManagedSecurityGroup.from_spec
 
-    real = plan_module.ManagedSecurityGroup
-
-    def flaky(name, args, opts=None):
-        if name == "shop-app":
+    def flaky(spec, vpc_id, opts=None, group_ids=None):
+        if spec.name == "shop-app":
             raise RuntimeError("provider exploded")
-        return real(name, args, opts)
+        return real(spec, vpc_id, opts, group_ids)
 
-    monkeypatch.setattr(plan_module, "ManagedSecurityGroup", flaky)
+    monkeypatch.setattr(ManagedSecurityGroup, "from_spec", flaky)
 
     def program():
         topology = Topology("shop")
@@ -325,16 +338,18 @@ def test_a_failure_mid_build_surfaces_instead_of_hanging(pulumi_runtime, monkeyp
     assert all("provider exploded" in repr(c.get("exception")) for c in leftovers)
 
 
-def test_bad_tags_on_a_later_group_fail_before_the_first_group_registers(pulumi_runtime):
-    def program():
-        topology = Topology("shop")
-        topology.group("web")
+def test_bad_tags_are_refused_where_they_are_written():
+    topology = Topology("shop")
+    topology.group("web")
+    with pytest.raises(TieredSgError) as caught:
         topology.group("app", tags={"aws:owner": "me"})
-        with pytest.raises(TieredSgError) as caught:
-            topology.build("vpc-0a1b2c3d4e5f60718")
-        return str(caught.value)
-
-    assert pulumi_runtime.run(program) == (
-        "tags key 'aws:owner': keys starting with 'aws:' are reserved; rename the tag"
+    assert str(caught.value) == (
+        "group shop-app tags key 'aws:owner': keys starting with 'aws:' are reserved; "
+        "rename the tag"
     )
-    assert pulumi_runtime.registrations == []
+    with pytest.raises(TieredSgError) as caught:
+        Topology("shop", tags={"team": 7})  # type: ignore[dict-item]
+    assert str(caught.value) == (
+        "topology tags['team'] 7: is a number where a tag value (a string) is expected; "
+        "quote the value"
+    )

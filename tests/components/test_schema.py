@@ -19,8 +19,18 @@ def test_the_provider_analyzer_infers_both_components_with_documented_properties
         "adminCidrs",
         "adminPorts",
         "tags",
+        "entrySecurityGroups",
+        "exclusiveRules",
+        "closeDefaultGroup",
+        "deleteTimeout",
+        "adminMinPrefixIpv4",
+        "adminMinPrefixIpv6",
     }
     assert [k for k, p in chain.inputs.items() if not p.optional] == ["vpcId"]
+    assert {k: chain.inputs[k].type for k in ("exclusiveRules", "adminMinPrefixIpv4")} == {
+        "exclusiveRules": PropertyType.BOOLEAN,
+        "adminMinPrefixIpv4": PropertyType.INTEGER,
+    }
     assert {k: (p.type, p.optional) for k, p in chain.outputs.items()} == {
         "groupIds": (PropertyType.OBJECT, False),
         "adminGroupId": (PropertyType.STRING, True),
@@ -28,7 +38,19 @@ def test_the_provider_analyzer_infers_both_components_with_documented_properties
     }
 
     group = components["ManagedSecurityGroup"]
-    assert set(group.inputs) == {"vpcId", "description", "ingress", "egress", "tags"}
+    assert set(group.inputs) == {
+        "vpcId",
+        "groupId",
+        "description",
+        "ingress",
+        "egress",
+        "tags",
+        "exclusiveRules",
+        "deleteTimeout",
+    }
+    # vpcId is optional since groupId (rules on an existing group) needs none; the component
+    # refuses the absence of both.
+    assert [k for k, p in group.inputs.items() if not p.optional] == []
     assert set(group.outputs) == {"groupId", "ruleCount"}
 
     types = result["type_definitions"]

@@ -9,17 +9,24 @@ them to the provider. The replay does what the provider does for each one:
   egress, as the provider does for a group without inline egress;
 * ``aws:vpc/securityGroupIngressRule`` / ``EgressRule``: AuthorizeSecurityGroupIngress/Egress
   with one IpPermission mapped from the inputs (planned group ids replaced by the created ones),
-  the description on the peer and the tags on the rule.
+  the description on the peer and the tags on the rule;
+* ``aws:ec2/vpcSecurityGroupRulesExclusive``: EC2 has no such object, so the replay does what
+  the provider asks EC2: DescribeSecurityGroupRules of the group, then
+  RevokeSecurityGroupIngress/Egress by rule id of every rule the resource does not list. Every
+  listed id must be a rule created on that very group, in the listed direction;
+* ``aws:ec2/defaultSecurityGroup``: adoption of the VPC's default group (made to look as AWS
+  makes it: all traffic in from itself, all out), which revokes every rule it has, then tags it.
 
 Every call must be accepted (no duplicate, no quota error, no missing group), and
-DescribeSecurityGroupRules must read back exactly the planned rules, group by group.
+DescribeSecurityGroupRules must read back exactly the planned rules, group by group, and no
+rule at all on a closed default group.
 """
 
 import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +41,7 @@ from moto import mock_aws
 from preflight import recorder
 from preflight.mock_runtime import DEFAULT_VPC_ID, RecordingMonitor
 from preflight.recorder import PlannedResource, record_program
-from preflight.stack_config import StackConfig, load_stack_config
+from preflight.stack_files import StackConfig, load_stack_config
 from tiered_sg import TieredSgError, parse_config
 from tiered_sg.chain import plan_chain
 
@@ -43,8 +50,10 @@ PROGRAM = ROOT / "__main__.py"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 PEER_KEYS = ("cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId")
-MUTATING = ("CreateSecurityGroup", "RevokeSecurityGroupEgress", "AuthorizeSecurityGroup")
+MUTATING = ("CreateSecurityGroup", "RevokeSecurityGroup", "AuthorizeSecurityGroup", "CreateTags")
 
 RuleKey = tuple[str, bool, str, int, int, tuple[str, str], str, frozenset[tuple[str, str]]]
 """(group, egress?, protocol, from, to, (peer kind, peer), description, tags)."""
@@ -57,6 +66,11 @@ class Replay:
     calls: Counter[str] = field(default_factory=Counter)
     group_ids: dict[str, str] = field(default_factory=dict)  # planned id -> created id
     group_names: dict[str, str] = field(default_factory=dict)  # created id -> logical name
+    rule_ids: dict[str, str] = field(default_factory=dict)  # planned rule id -> created rule id
+    owned: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+    """Logical group name -> the (ingress, egress) rule ids its exclusive resource lists."""
+    revoked: dict[str, set[str]] = field(default_factory=dict)  # group name -> revoked rule ids
+    closed_defaults: list[str] = field(default_factory=list)  # default groups adopted and closed
 
     @property
     def mutating_calls(self) -> int:
@@ -119,10 +133,18 @@ def permission(inputs: dict[str, Any], group_ids: dict[str, str]) -> dict[str, A
     return perm
 
 
-def replay_plan(ec2: Any, replay: Replay, planned: list[PlannedResource]) -> None:
-    """Create every group, drop AWS's default egress, then authorize every rule."""
+Intruder = Callable[[Any, Replay], None]
+"""Writes rules the program does not declare, between the rules and exclusive ownership."""
+
+
+def replay_plan(
+    ec2: Any, replay: Replay, planned: list[PlannedResource], intruder: Intruder | None = None
+) -> None:
+    """Create every group, drop AWS's default egress, authorize every rule, enforce exclusive
+    ownership, close default groups."""
     customs = [r for r in planned if r.custom]
-    assert {r.type for r in customs} <= {SG, INGRESS, EGRESS}, {r.type for r in customs}
+    known = {SG, INGRESS, EGRESS, EXCLUSIVE, DEFAULT_GROUP}
+    assert {r.type for r in customs} <= known, {r.type for r in customs}
     default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])
     vpcs = {DEFAULT_VPC_ID: default_vpc["Vpcs"][0]["VpcId"]}
     for group in (r for r in customs if r.type == SG):
@@ -155,10 +177,84 @@ def replay_plan(ec2: Any, replay: Replay, planned: list[PlannedResource]) -> Non
             if rule.type == INGRESS
             else ec2.authorize_security_group_egress
         )
-        authorize(
+        response = authorize(
             GroupId=replay.group_ids[rule.inputs["securityGroupId"]],
             IpPermissions=[permission(rule.inputs, replay.group_ids)],
             TagSpecifications=_tags("security-group-rule", rule.inputs.get("tags", {})),
+        )
+        (created_rule,) = response["SecurityGroupRules"]
+        replay.rule_ids[rule.id] = created_rule["SecurityGroupRuleId"]
+    if intruder is not None:
+        intruder(ec2, replay)
+    for owned in (r for r in customs if r.type == EXCLUSIVE):
+        enforce_exclusive(ec2, replay, owned.inputs)
+    for default in (r for r in customs if r.type == DEFAULT_GROUP):
+        close_default_group(ec2, replay, default.inputs, vpcs)
+
+
+def enforce_exclusive(ec2: Any, replay: Replay, inputs: dict[str, Any]) -> None:
+    """What VpcSecurityGroupRulesExclusive asks EC2: the group's rules, then a revoke of every
+    rule it does not list. Each listed id must be a rule of this group in that direction."""
+    group = replay.group_ids[inputs["securityGroupId"]]
+    name = replay.group_names[group]
+    listed = (
+        {replay.rule_ids[i] for i in inputs.get("ingressRuleIds", [])},
+        {replay.rule_ids[i] for i in inputs.get("egressRuleIds", [])},
+    )
+    present: tuple[set[str], set[str]] = (set(), set())
+    for rule in _rules(ec2, [group]):
+        present[rule["IsEgress"]].add(rule["SecurityGroupRuleId"])
+    assert listed[0] <= present[0] and listed[1] <= present[1], (name, listed, present)
+    replay.owned[name] = listed
+    replay.revoked[name] = set()
+    for egress, revoke in (
+        (False, ec2.revoke_security_group_ingress),
+        (True, ec2.revoke_security_group_egress),
+    ):
+        stray = sorted(present[egress] - listed[egress])
+        if stray:
+            revoke(GroupId=group, SecurityGroupRuleIds=stray)
+            replay.revoked[name].update(stray)
+
+
+def close_default_group(
+    ec2: Any, replay: Replay, inputs: dict[str, Any], vpcs: dict[str, str]
+) -> None:
+    """DefaultSecurityGroup with no rules: adopt the VPC's default group, revoke all it has."""
+    assert (inputs["ingress"], inputs["egress"]) == ([], []), inputs
+    vpc = vpcs[inputs["vpcId"]]
+    (group,) = ec2.describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "group-name", "Values": ["default"]},
+        ]
+    )["SecurityGroups"]
+    group_id = group["GroupId"]
+    _as_aws_makes_it(ec2, group_id)
+    rules = _rules(ec2, [group_id])
+    assert {r["IsEgress"] for r in rules} == {False, True}  # something to close
+    for egress, revoke in (
+        (False, ec2.revoke_security_group_ingress),
+        (True, ec2.revoke_security_group_egress),
+    ):
+        ids = [r["SecurityGroupRuleId"] for r in rules if r["IsEgress"] is egress]
+        revoke(GroupId=group_id, SecurityGroupRuleIds=ids)
+    if inputs.get("tags"):
+        ec2.create_tags(
+            Resources=[group_id], Tags=[{"Key": k, "Value": v} for k, v in inputs["tags"].items()]
+        )
+    replay.closed_defaults.append(group_id)
+
+
+def _as_aws_makes_it(ec2: Any, group_id: str) -> None:
+    """AWS's default group also accepts all traffic from itself; moto's lacks that rule. Added
+    with an uncounted client: it is AWS's doing, not the provider's."""
+    setup = boto3.client("ec2", region_name=ec2.meta.region_name)
+    rules = _rules(setup, [group_id])
+    if not any(not r["IsEgress"] for r in rules):
+        setup.authorize_security_group_ingress(
+            GroupId=group_id,
+            IpPermissions=[{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group_id}]}],
         )
 
 
@@ -254,9 +350,12 @@ def per_group(keys: Counter[RuleKey]) -> Counter[str]:
 # -- the stacks --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("stack", "groups", "rules"), [("dev", 4, 13), ("prod", 3, 8)])
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("stack", "groups", "rules", "defaults"), [("dev", 4, 13, 0), ("prod", 3, 8, 1)]
+)
 def test_stack_replays_on_the_emulator_and_reads_back_exactly(
-    stack: str, groups: int, rules: int
+    stack: str, groups: int, rules: int, defaults: int
 ) -> None:
     config = load_stack_config(ROOT, stack)
     planned = record_program(PROGRAM, config, preview=False)
@@ -270,22 +369,70 @@ def test_stack_replays_on_the_emulator_and_reads_back_exactly(
         replay_plan(ec2, replay, planned)  # raises ClientError on any refused call
         found = read_back(ec2, replay)
         described = ec2.describe_security_groups(GroupIds=list(replay.group_names))
+        after_closing = _rules(ec2, replay.closed_defaults) if replay.closed_defaults else []
+        owned_now = {
+            replay.group_names[g]: _rule_ids_by_direction(ec2, g) for g in replay.group_names
+        }
 
     assert found == expected
     assert per_group(found) == per_group(expected)
     assert sum(found.values()) == rules
+    # Every group is owned exclusively, by a list of exactly its own rules: nothing revoked.
+    assert replay.owned == owned_now
+    assert set(replay.owned) == set(replay.group_names.values())
+    assert replay.revoked == {name: set() for name in replay.owned}
+    assert len(replay.closed_defaults) == defaults
+    assert after_closing == []
     assert replay.calls["CreateSecurityGroup"] == groups
-    assert replay.calls["RevokeSecurityGroupEgress"] == groups
+    assert replay.calls["RevokeSecurityGroupEgress"] == groups + defaults
+    assert replay.calls["RevokeSecurityGroupIngress"] == defaults
     ingress = sum(1 for r in planned if r.type == INGRESS)
     assert replay.calls["AuthorizeSecurityGroupIngress"] == ingress
     assert replay.calls["AuthorizeSecurityGroupEgress"] == rules - ingress
-    assert replay.mutating_calls == 2 * groups + rules  # dev 21, prod 14
+    # Closing a default group: revoke in, revoke out, tag it.
+    assert replay.mutating_calls == 2 * groups + rules + 3 * defaults  # dev 21, prod 17
     planned_groups = {r.name: r.inputs for r in planned if r.type == SG}
     for group in described["SecurityGroups"]:
         inputs = planned_groups[replay.group_names[group["GroupId"]]]
         assert group["GroupName"].startswith(replay.group_names[group["GroupId"]] + "-")
         assert group["Description"] == inputs["description"]
         assert {t["Key"]: t["Value"] for t in group.get("Tags", [])} == inputs["tags"]
+
+
+def _rule_ids_by_direction(ec2: Any, group_id: str) -> tuple[set[str], set[str]]:
+    found: tuple[set[str], set[str]] = (set(), set())
+    for rule in _rules(ec2, [group_id]):
+        found[rule["IsEgress"]].add(rule["SecurityGroupRuleId"])
+    return found
+
+
+def test_exclusive_ownership_revokes_a_rule_written_behind_the_programs_back() -> None:
+    config = load_stack_config(ROOT, "dev")
+    planned = record_program(PROGRAM, config, preview=False)
+    intruders: dict[str, str] = {}
+
+    def console_user(ec2: Any, replay: Replay) -> None:
+        web = next(g for g, name in replay.group_names.items() if name == "tiered-web")
+        response = ec2.authorize_security_group_ingress(
+            GroupId=web,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 22,
+                    "ToPort": 22,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                }
+            ],
+        )
+        intruders["tiered-web"] = response["SecurityGroupRules"][0]["SecurityGroupRuleId"]
+
+    with emulator(config.config["aws:region"]) as (ec2, replay):
+        replay_plan(ec2, replay, planned, intruder=console_user)
+        found = read_back(ec2, replay)
+
+    assert replay.revoked["tiered-web"] == {intruders["tiered-web"]}
+    assert all(not ids for name, ids in replay.revoked.items() if name != "tiered-web")
+    assert found == planned_rules(planned)
 
 
 # -- the quota: our check refuses first; moto agrees at the boundary ---------------------------
@@ -349,4 +496,5 @@ def test_moto_enforces_the_same_quota_at_the_boundary() -> None:
                 ],
             )
     assert refused.value.response["Error"]["Code"] == "RulesPerSecurityGroupLimitExceeded"
+    assert replay.revoked == {"tiered-web": set()}
     assert replay.mutating_calls == 1 + 1 + 60 + 1  # create, revoke, 60 rules, the refused one

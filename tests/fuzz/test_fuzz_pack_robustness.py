@@ -21,6 +21,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from google.protobuf import json_format, struct_pb2
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
@@ -33,6 +34,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG as SECRET_SIG
+from pulumi_policy.deserialize import SPECIAL_SIG_KEY as SIG_KEY
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
@@ -42,14 +45,13 @@ from sg_guardrails import (
     NormalizedResource,
     PortRange,
     ResourceRecord,
-    Unknown,
+    UnknownValue,
     analyze,
     build_policies,
     flows,
     normalize_resource,
 )
 from sg_guardrails.normalize import RESOURCE_SHAPES
-from sg_guardrails.values import SECRET_SIG, SIG_KEY
 from tests.fuzz.fuzzkit import fuzz
 
 SENTINELS = [
@@ -143,7 +145,7 @@ deserializer itself asserts on an envelope with another signature, before any po
 ANY_VALUES = st.recursive(
     _json_scalars
     | st.sampled_from([math.nan, math.inf, -math.inf, 2**70, -(2**70)])
-    | st.builds(Unknown, st.sampled_from(["string", "number", "object", "secret"])),
+    | st.builds(UnknownValue, st.sampled_from(["string", "number", "object", "secret"])),
     lambda inner: _containers(malformed=True)(inner) | st.lists(inner, max_size=3).map(tuple),
     max_leaves=12,
 )
@@ -220,6 +222,7 @@ def run_policy(policy: Any, args: Any) -> list[str]:
 # -- properties --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @fuzz(600, HealthCheck.data_too_large)
 @given(st.sampled_from(TYPES), props(ANY_VALUES))
 def test_normalisation_never_raises_on_any_python_value(type_: str, raw: Any) -> None:
@@ -227,6 +230,7 @@ def test_normalisation_never_raises_on_any_python_value(type_: str, raw: Any) ->
     check_normalized(normalize_resource(type_, raw, outputs=True), type_)
 
 
+@pytest.mark.slow
 @fuzz(300, HealthCheck.data_too_large)
 @given(st.sampled_from(TYPES), props(JSON_VALUES))
 def test_every_resource_policy_survives_the_sdk_path(type_: str, raw: Any) -> None:
@@ -263,6 +267,7 @@ def stacks(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> list[ResourceReco
     return records
 
 
+@pytest.mark.slow
 @fuzz(250, HealthCheck.data_too_large)
 @given(stacks(ANY_VALUES))
 def test_topology_and_flows_never_raise(records: list[ResourceRecord]) -> None:
@@ -275,6 +280,7 @@ def test_topology_and_flows_never_raise(records: list[ResourceRecord]) -> None:
     analyze(tuple(r) for r in records)  # plain tuples, as the docs allow
 
 
+@pytest.mark.slow
 @fuzz(150, HealthCheck.data_too_large)
 @given(stacks(JSON_VALUES))
 def test_every_stack_policy_survives_random_stacks(records: list[ResourceRecord]) -> None:

@@ -12,7 +12,7 @@ must equal an independent reference written here: world-ness by ``ipaddress`` (p
 the protocol by a spelling table, port coverage by enumerating all 65,536 ports. The pack is
 called in-process through its real ``Policy`` objects (the SDK's Struct round trip and proxies,
 as tests/policies/unit drive them) and, for fewer examples, over the real Analyzer protocol with
-``preflight.harness.PolicyPackSession`` (one pack process for the module).
+``analyzer_client.PolicyPackSession`` (one pack process for the module).
 """
 
 import ipaddress
@@ -33,7 +33,7 @@ from pulumi_policy import (
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from preflight.harness import PolicyPackSession, Resource
+from analyzer_client import PolicyPackSession, Resource
 from sg_guardrails import build_policies
 from tests.fuzz.fuzzkit import fuzz
 
@@ -353,6 +353,7 @@ def in_process(case: Case) -> dict[str, bool]:
     return verdict
 
 
+@pytest.mark.slow
 @fuzz(700, HealthCheck.function_scoped_fixture)
 @given(cases())
 def test_in_process_verdicts_match_the_reference(case: Case) -> None:

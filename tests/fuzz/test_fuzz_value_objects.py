@@ -4,7 +4,8 @@ tests/components/test_ports.py already checks ``Port.parse(str(p)) == p`` for po
 the named constructors. Here: every *spelling* of a port parses to the same port, arbitrary text
 never escapes as anything but ``TieredSgError``, ``Peer`` round-trips through its CIDR string
 for every network of both families, host-bit CIDRs suggest exactly the network ``ipaddress``
-computes, and ``parse_config`` on arbitrary stack config either accepts it or refuses it with a
+computes, a ``Peer`` built directly from any text is a valid network or refused, and
+``parse_config`` on arbitrary stack config either accepts it or refuses it with a
 ``TieredSgError`` (never a ``TypeError``/``KeyError`` traceback).
 
 Every test pins ``max_examples`` and runs derandomized without the example database, so CI
@@ -201,6 +202,22 @@ def test_cidr_parse_accepts_or_refuses_cleanly(text: str) -> None:
         return
     assert Peer.cidr(peer.value) == peer
     assert str(ipaddress.ip_network(peer.value)) == peer.value
+
+
+@fuzz(600)
+@given(st.sampled_from([PeerKind.IPV4, PeerKind.IPV6]), cidr_texts)
+def test_a_peer_built_directly_is_valid_or_refused(kind: PeerKind, text: str) -> None:
+    # Construction validates: no Peer in hand holds a CIDR AWS would refuse.
+    try:
+        peer = Peer(kind, text)
+    except TieredSgError as err:
+        assert MESSAGE.fullmatch(str(err)), str(err)
+        return
+    network = ipaddress.ip_network(peer.value)  # strict: no host bits
+    assert str(network) == peer.value
+    assert network.version == (4 if kind is PeerKind.IPV4 else 6)
+    assert peer.is_world == (network.prefixlen == 0)
+    assert peer == Peer.cidr(text)
 
 
 # -- stack config ------------------------------------------------------------------------------

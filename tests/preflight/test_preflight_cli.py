@@ -86,6 +86,57 @@ def test_prod_is_clean_with_ipv6_entry_and_no_admin_group(capsys):
     assert not any("admin" in r["name"] for r in document["resources"])
 
 
+def _tree(out: str) -> list[tuple[str, str]]:
+    """(type, name) of every planned resource in a text report's tree."""
+    return [
+        (line.split()[-3], line.split()[-2])
+        for line in out.splitlines()
+        if line.startswith(" +") and line.split()[-1] == "create"
+    ]
+
+
+def test_dev_tree_has_every_group_with_its_exclusive_rule_set(capsys):
+    code, out, _ = run(capsys, "dev")
+    assert code == 0
+    tree = _tree(out)
+    assert len(tree) == 1 + 1 + 4 + 4 + 4 + 13  # stack, chain, components, groups, sets, rules
+    exclusive = [name for type_, name in tree if "vpcSecurityGroupRulesExclusive" in type_]
+    assert exclusive == [f"tiered-{g}-rules-exclusive" for g in ("admin", "app", "db", "web")]
+    assert "Resources:\n    + 27 to create" in out
+
+
+def test_prod_closes_the_default_group_and_stays_clean(capsys):
+    code, out, _ = run(capsys, "prod")
+    assert code == 0
+    tree = _tree(out)
+    assert len(tree) == 1 + 1 + 3 + 3 + 3 + 8 + 1
+    assert ("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "tiered-default-group") in tree
+    assert "no violations" in out
+    assert out.rstrip().endswith("0 mandatory, 0 advisory violation(s).")
+
+
+ENTRY_FROM_ALB = """\
+config:
+  tiered-sg:adminCidrs:
+    office: 203.0.113.10/32
+  tiered-sg:entrySecurityGroups:
+    alb: sg-0fedcba9876543210
+"""
+
+
+def test_a_foreign_entry_group_shows_as_a_flow_into_tier_0_only(capsys, project):
+    write_stack(project, "alb", ENTRY_FROM_ALB)
+    code, out, _ = run(capsys, "alb", "--format", "json", "--project-dir", str(project))
+    assert code == 0
+    document = json.loads(out)
+    foreign = "sg-0fedcba9876543210 (sg-0fedcba9876543210 is not a group of this stack)"
+    assert as_flow_set(document) == DEV_FLOWS | {
+        ("ingress", "unresolved", foreign, "tiered-web", "tcp 80"),
+        ("ingress", "unresolved", foreign, "tiered-web", "tcp 443"),
+    }
+    assert document["summary"]["exitCode"] == 0
+
+
 def test_text_report_shows_tree_flows_and_verdict(capsys):
     code, out, _ = run(capsys, "dev")
     assert code == 0
@@ -95,6 +146,7 @@ def test_text_report_shows_tree_flows_and_verdict(capsys):
     web = [line.split()[-2] for line in tree if "tiered-web" in line and "aws:" in line]
     assert web == [
         "tiered-web",
+        "tiered-web-rules-exclusive",
         "tiered-web-out-tcp-8080-to-app",
         "tiered-web-in-tcp-22-from-admin",
         "tiered-web-in-tcp-80-from-0.0.0.0-0",

@@ -1,7 +1,7 @@
 """The whole program (__main__.py) under mocks, with each stack's real config files.
 
 The config is what the CLI would hand the program: Pulumi.yaml's declared defaults merged with
-Pulumi.<stack>.yaml (preflight.stack_config implements that merge for preflight too).
+Pulumi.<stack>.yaml (preflight.stack_files implements that merge for preflight too).
 """
 
 import runpy
@@ -11,7 +11,7 @@ import pulumi
 import pytest
 from pulumi.runtime import settings
 
-from preflight.stack_config import load_stack_config
+from preflight.stack_files import load_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "__main__.py"
@@ -20,6 +20,9 @@ COMPONENT = "tiered-sg:index:ManagedSecurityGroup"
 SG = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
+ALB = "sg-0fedcba9876543210"
 
 
 def run_stack(runtime, stack, **overrides):
@@ -43,7 +46,9 @@ def rules(runtime):
         if rule.type in (INGRESS, EGRESS):
             inputs = rule.inputs
             peer = (
-                group_of[inputs["referencedSecurityGroupId"]]
+                group_of.get(
+                    inputs["referencedSecurityGroupId"], inputs["referencedSecurityGroupId"]
+                )
                 if "referencedSecurityGroupId" in inputs
                 else inputs.get("cidrIpv4") or inputs.get("cidrIpv6")
             )
@@ -96,12 +101,38 @@ PROD_RULES = {
 }
 
 
-def _expected_resources(groups, rule_names):
+def _expected_resources(groups, rule_names, default_group=False):
     expected = [(CHAIN, "tiered")]
     expected += [(COMPONENT, f"tiered-{g}") for g in groups]
     expected += [(SG, f"tiered-{g}") for g in groups]
+    expected += [(EXCLUSIVE, f"tiered-{g}-rules-exclusive") for g in groups]
     expected += [(INGRESS if "-in-" in n else EGRESS, n) for n in rule_names]
+    if default_group:
+        expected.append((DEFAULT_GROUP, "tiered-default-group"))
     return sorted(expected)
+
+
+def exclusive_lists(runtime):
+    """Each exclusive rule set as group name -> (ingress rule names, egress rule names)."""
+    group_of = {r.id: r.name for r in runtime.of_type(SG)}
+    rule_of = {r.id: r.name for r in runtime.registrations if r.type in (INGRESS, EGRESS)}
+    return {
+        group_of[r.inputs["securityGroupId"]]: (
+            [rule_of[i] for i in r.inputs["ingressRuleIds"]],
+            [rule_of[i] for i in r.inputs["egressRuleIds"]],
+        )
+        for r in runtime.of_type(EXCLUSIVE)
+    }
+
+
+def owned_rules(rule_names):
+    """The exclusive lists a stack must have: every group's own rules, in name order."""
+    owned = {}
+    for name in sorted(rule_names):
+        group = name.split("-in-")[0] if "-in-" in name else name.split("-out-")[0]
+        ingress, egress = owned.setdefault(group, ([], []))
+        (ingress if "-in-" in name else egress).append(name)
+    return owned
 
 
 def test_dev_stack_is_one_group_per_tier_plus_admin_and_the_chain_rules_only(pulumi_runtime):
@@ -109,6 +140,8 @@ def test_dev_stack_is_one_group_per_tier_plus_admin_and_the_chain_rules_only(pul
     assert resources(pulumi_runtime) == _expected_resources(
         ["web", "app", "db", "admin"], DEV_RULES
     )
+    assert len(pulumi_runtime.registrations) == 1 + 4 + 4 + 4 + 13
+    assert exclusive_lists(pulumi_runtime) == owned_rules(DEV_RULES)
     assert rules(pulumi_runtime) == DEV_RULES
     default_vpc = pulumi_runtime.cloud.default_vpc_id
     for group in pulumi_runtime.of_type(SG):
@@ -127,7 +160,19 @@ def test_dev_stack_is_one_group_per_tier_plus_admin_and_the_chain_rules_only(pul
 
 def test_prod_stack_has_no_admin_access_and_ipv6_entry(pulumi_runtime):
     exports = run_stack(pulumi_runtime, "prod")
-    assert resources(pulumi_runtime) == _expected_resources(["web", "app", "db"], PROD_RULES)
+    assert resources(pulumi_runtime) == _expected_resources(
+        ["web", "app", "db"], PROD_RULES, default_group=True
+    )
+    assert len(pulumi_runtime.registrations) == 1 + 3 + 3 + 3 + 8 + 1
+    assert exclusive_lists(pulumi_runtime) == owned_rules(PROD_RULES)
+    closed = pulumi_runtime.named("tiered-default-group", DEFAULT_GROUP)
+    assert closed.inputs == {
+        "vpcId": pulumi_runtime.cloud.default_vpc_id,
+        "ingress": [],
+        "egress": [],
+        "tags": {"environment": "prod"},
+    }
+    assert closed.parent == pulumi_runtime.named("tiered", CHAIN).urn
     assert rules(pulumi_runtime) == PROD_RULES
     assert not [r for r in pulumi_runtime.registrations if r.inputs.get("fromPort") == 22]
     assert exports["adminGroupId"] is None
@@ -139,6 +184,21 @@ def test_local_stack_builds_the_same_chain_as_dev(pulumi_runtime):
     assert rules(pulumi_runtime) == DEV_RULES
     tags = {r.inputs["tags"]["environment"] for r in pulumi_runtime.of_type(SG)}
     assert tags == {"local"}
+
+
+def test_an_existing_entry_group_reaches_tier_0_and_changes_nothing_else(pulumi_runtime):
+    run_stack(pulumi_runtime, "dev", **{"tiered-sg:entrySecurityGroups": f'{{"alb": "{ALB}"}}'})
+    found = rules(pulumi_runtime)
+    from_alb = {
+        "tiered-web-in-tcp-80-from-alb": ("tiered-web", "tcp", 80, 80, ALB),
+        "tiered-web-in-tcp-443-from-alb": ("tiered-web", "tcp", 443, 443, ALB),
+    }
+    assert {n: found[n] for n in set(found) - set(DEV_RULES)} == from_alb
+    assert {n: found[n] for n in DEV_RULES} == DEV_RULES  # app, db and admin exactly as before
+    assert not [r for r in pulumi_runtime.registrations if r.inputs.get("securityGroupId") == ALB]
+    assert exclusive_lists(pulumi_runtime)["tiered-web"][0] == sorted(
+        [n for n in found if n.startswith("tiered-web-in-")]
+    )
 
 
 def test_a_configured_vpc_skips_the_default_vpc_lookup(pulumi_runtime):

@@ -27,6 +27,8 @@ PYPROJECT = tomllib.loads((COMPONENTS / "pyproject.toml").read_text(encoding="ut
 BUILD_LEFTOVERS = shutil.ignore_patterns(
     "venv", ".venv", "build", "dist", "*.egg-info", "__pycache__", "*.pyc"
 )
+# pip fetches the build backend for the wheel, and the plugin's dependencies for the venv.
+pytestmark = pytest.mark.network
 
 
 def run(argv: list[str], cwd: Path, timeout: float = 300) -> str:
@@ -77,6 +79,7 @@ def test_wheel_metadata_matches_pyproject(wheel: Path) -> None:
     assert {"pulumi", "pulumi-aws"} <= requires
 
 
+@pytest.mark.slow
 def test_plugin_installs_and_serves_from_a_fresh_virtualenv(
     source_copy: Path, plugin_launcher: Any
 ) -> None:

@@ -39,6 +39,7 @@ GROUP_COMPONENT = "tiered-sg:index:ManagedSecurityGroup"
 GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
 FEATURES = [
     resource_pb2.RESOURCE_MONITOR_FEATURE_SECRETS,
     resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
@@ -93,7 +94,13 @@ class FakeMonitor(resource_pb2_grpc.ResourceMonitorServicer):
                     },
                 }
             )
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=request.object)
+        outputs = request.object
+        if request.custom and request.type in (INGRESS, EGRESS):
+            # As the provider reports it: a rule's security_group_rule_id is its id.
+            outputs = struct_pb2.Struct()
+            outputs.CopyFrom(request.object)
+            outputs["securityGroupRuleId"] = resource_id
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=outputs)
 
     def RegisterResourceOutputs(  # noqa: N802 - gRPC method name
         self, request: Any, context: grpc.ServicerContext
@@ -142,6 +149,7 @@ def construct(
     name: str,
     inputs: dict[str, Any],
     deps: dict[str, list[str]] | None = None,
+    type_: str = CHAIN,
 ) -> provider_pb2.ConstructResponse:
     struct = struct_pb2.Struct()
     struct.update(inputs)
@@ -152,7 +160,7 @@ def construct(
         dryRun=False,
         parallel=4,
         monitorEndpoint=monitor_address,
-        type=CHAIN,
+        type=type_,
         name=name,
         parent=STACK_URN,
         inputs=struct,
@@ -202,7 +210,21 @@ def test_children_hang_under_the_component(yaml_chain: Any) -> None:
         ancestor = r
         while ancestor["parent"] != response.urn:
             ancestor = by_urn[ancestor["parent"]]
-    assert counts == {CHAIN: 1, GROUP_COMPONENT: 4, GROUP: 4, INGRESS: 7, EGRESS: 3}
+    assert counts == {CHAIN: 1, GROUP_COMPONENT: 4, GROUP: 4, EXCLUSIVE: 4, INGRESS: 7, EGRESS: 3}
+
+
+def test_each_group_owns_exactly_its_rules_through_the_plugin(yaml_chain: Any) -> None:
+    _, registrations, _ = yaml_chain
+    for owned in (r for r in registrations if r["type"] == EXCLUSIVE):
+        group_id = owned["inputs"]["securityGroupId"]
+        mine = sorted(
+            (r["name"], r["type"], r["id"])
+            for r in registrations
+            if r["type"] in (INGRESS, EGRESS) and r["inputs"]["securityGroupId"] == group_id
+        )
+        assert owned["inputs"]["ingressRuleIds"] == [i for _, t, i in mine if t == INGRESS]
+        assert owned["inputs"].get("egressRuleIds", []) == [i for _, t, i in mine if t == EGRESS]
+        assert mine, owned["name"]
 
 
 def test_vpc_dependency_reaches_every_group(yaml_chain: Any) -> None:
@@ -277,3 +299,28 @@ def test_invalid_port_fails_with_the_component_message(provider_session: Any, mo
     # The component's own message (TieredSgError), with the path to the offending value.
     assert "tiers[1].ports[0] 'tcp:99999'" in (caught.value.details() or "")
     assert not [r for r in servicer.registrations if "::badport" in r["urn"]]
+
+
+def test_rules_on_an_existing_group_need_no_vpc_id(provider_session: Any, monitor: Any) -> None:
+    servicer, address = monitor
+    properties = {
+        "groupId": "sg-0fedcba9876543210",
+        "exclusiveRules": False,
+        "egress": [{"ports": ["tcp:8080"], "cidrs": ["10.0.0.0/16"]}],
+    }
+    construct(provider_session, address, "alb-rules", properties, type_=GROUP_COMPONENT)
+    mine = [r for r in servicer.registrations if "alb-rules" in r["name"]]
+    assert [(r["type"], r["name"]) for r in mine] == [
+        (GROUP_COMPONENT, "alb-rules"),
+        (EGRESS, "alb-rules-out-tcp-8080-to-10.0.0.0-16"),
+    ]
+    assert mine[1]["inputs"]["securityGroupId"] == "sg-0fedcba9876543210"
+
+
+def test_a_group_without_vpc_or_group_id_gets_the_component_message(
+    provider_session: Any, monitor: Any
+) -> None:
+    _, address = monitor
+    with pytest.raises(grpc.RpcError) as caught:
+        construct(provider_session, address, "nowhere", {}, type_=GROUP_COMPONENT)
+    assert "vpc_id None: is required" in (caught.value.details() or "")

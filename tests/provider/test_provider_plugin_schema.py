@@ -28,6 +28,7 @@ RULE_ARGS = "tiered-sg:index:RuleArgs"
 
 STRING: dict[str, Any] = {"type": "string"}
 INTEGER: dict[str, Any] = {"type": "integer"}
+BOOLEAN: dict[str, Any] = {"type": "boolean"}
 STRING_LIST: dict[str, Any] = {"type": "array", "items": STRING}
 STRING_MAP: dict[str, Any] = {"type": "object", "additionalProperties": STRING}
 
@@ -50,6 +51,12 @@ CHAIN_INPUTS: dict[str, dict[str, Any]] = {
     "adminCidrs": STRING_MAP,
     "adminPorts": STRING_LIST,
     "tags": STRING_MAP,
+    "entrySecurityGroups": STRING_MAP,
+    "exclusiveRules": BOOLEAN,
+    "closeDefaultGroup": BOOLEAN,
+    "deleteTimeout": STRING,
+    "adminMinPrefixIpv4": INTEGER,
+    "adminMinPrefixIpv6": INTEGER,
 }
 CHAIN_OUTPUTS: dict[str, dict[str, Any]] = {
     "groupIds": STRING_MAP,
@@ -68,10 +75,13 @@ EGRESS_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 GROUP_INPUTS: dict[str, dict[str, Any]] = {
     "vpcId": STRING,
+    "groupId": STRING,
     "description": STRING,
     "ingress": list_of(RULE_ARGS),
     "egress": list_of(RULE_ARGS),
     "tags": STRING_MAP,
+    "exclusiveRules": BOOLEAN,
+    "deleteTimeout": STRING,
 }
 GROUP_OUTPUTS: dict[str, dict[str, Any]] = {
     "groupId": STRING,
@@ -292,8 +302,11 @@ def test_chain_required_inputs(schema: Any) -> None:
 
 
 def test_chain_vpc_id_accepts_an_output(schema: Any) -> None:
-    """vpcId must be an Input (not plain) so TypeScript can pass `vpc.id` and YAML `${vpc.id}`."""
-    assert not schema["resources"][CHAIN]["inputProperties"]["vpcId"].get("plain")
+    """vpcId must be an Input (not plain) so TypeScript can pass `vpc.id` and YAML `${vpc.id}`;
+    so must entry group ids (another stack's or an ALB's group id is an Output)."""
+    inputs = schema["resources"][CHAIN]["inputProperties"]
+    assert not inputs["vpcId"].get("plain")
+    assert not inputs["entrySecurityGroups"]["additionalProperties"].get("plain")
 
 
 def test_chain_outputs(schema: Any) -> None:
@@ -314,8 +327,10 @@ def test_nested_tier_and_egress_types(schema: Any) -> None:
 def test_managed_group_interface(schema: Any) -> None:
     group = schema["resources"][GROUP]
     assert {name: shape(prop) for name, prop in group["inputProperties"].items()} == GROUP_INPUTS
-    assert group["requiredInputs"] == ["vpcId"]
+    # vpcId or groupId: neither alone is required by the schema; the component refuses neither.
+    assert group.get("requiredInputs", []) == []
     assert not group["inputProperties"]["vpcId"].get("plain")
+    assert not group["inputProperties"]["groupId"].get("plain")
     assert {name: shape(prop) for name, prop in group["properties"].items()} == GROUP_OUTPUTS
     assert set(group["required"]) == set(GROUP_OUTPUTS)
 

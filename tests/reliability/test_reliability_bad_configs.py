@@ -27,7 +27,7 @@ import yaml
 
 from preflight import cli, recorder
 from preflight.mock_runtime import RecordingMonitor
-from preflight.stack_config import load_stack_config
+from preflight.stack_files import load_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = "bad"
@@ -55,6 +55,12 @@ TIER_NAME_RULE = (
     "(at most 63 characters); pick a short name such as 'web' or 'shop-app'"
 )
 TIERS_EXAMPLE = "write a list such as [{'name': 'web', 'ports': ['https']}]"
+GROUP_ID_HINT = "use the id AWS shows, like 'sg-0123456789abcdef0'"
+DURATION_HINT = "write it like '45m', '1h30m' or '90s'"
+ADMIN_WIDTH_HINT = (
+    "list the office or VPN ranges admins connect from, e.g. '203.0.113.10/32' "
+    "(or lower tiered-sg:adminMinPrefix{key} if the whole range is yours)"
+)
 PORTS_EXAMPLE = "write a list such as ['https', 'tcp:8080']"
 
 
@@ -161,7 +167,107 @@ CATALOGUE: list[tuple[str, dict[str, Any], str]] = [
         public(),
         "tiered-sg:publicIpv4Cidrs []: is empty and so is tiered-sg:publicIpv6Cidrs, so the "
         "entry tier 'web' would accept no traffic; list the addresses allowed in, "
-        "e.g. ['0.0.0.0/0'] or ['10.0.0.0/8']",
+        "e.g. ['0.0.0.0/0'] or ['10.0.0.0/8'], or existing security groups in "
+        "tiered-sg:entrySecurityGroups",
+    ),
+    # -- entry from existing groups -------------------------------------------------------------
+    (
+        "no-cidrs-and-no-entry-groups",
+        {**public(), f"{NS}:entrySecurityGroups": {}},
+        "tiered-sg:publicIpv4Cidrs []: is empty and so is tiered-sg:publicIpv6Cidrs, so the "
+        "entry tier 'web' would accept no traffic; list the addresses allowed in, "
+        "e.g. ['0.0.0.0/0'] or ['10.0.0.0/8'], or existing security groups in "
+        "tiered-sg:entrySecurityGroups",
+    ),
+    (
+        "entry-group-id-too-short",
+        {f"{NS}:entrySecurityGroups": {"alb": "sg-0123456"}},
+        "tiered-sg:entrySecurityGroups.alb 'sg-0123456': is not a security group id ('sg-' and "
+        f"8 or 17 lowercase hex digits); {GROUP_ID_HINT}",
+    ),
+    (
+        "entry-group-id-12-digits",
+        {f"{NS}:entrySecurityGroups": {"alb": "sg-0123456789ab"}},
+        "tiered-sg:entrySecurityGroups.alb 'sg-0123456789ab': is not a security group id ('sg-' "
+        f"and 8 or 17 lowercase hex digits); {GROUP_ID_HINT}",
+    ),
+    (
+        "entry-group-id-uppercase",
+        {f"{NS}:entrySecurityGroups": {"alb": "sg-0123ABCD"}},
+        "tiered-sg:entrySecurityGroups.alb 'sg-0123ABCD': is not a security group id ('sg-' and "
+        f"8 or 17 lowercase hex digits); {GROUP_ID_HINT}",
+    ),
+    (
+        "entry-group-id-is-a-vpc-id",
+        {f"{NS}:entrySecurityGroups": {"alb": "vpc-0123456789abcdef0"}},
+        "tiered-sg:entrySecurityGroups.alb 'vpc-0123456789abcdef0': is not a security group id "
+        f"('sg-' and 8 or 17 lowercase hex digits); {GROUP_ID_HINT}",
+    ),
+    (
+        "entry-group-id-number",
+        {f"{NS}:entrySecurityGroups": {"alb": 12345678}},
+        "tiered-sg:entrySecurityGroups.alb 12345678: is a number where a security group id is "
+        f"expected; {GROUP_ID_HINT}",
+    ),
+    (
+        "entry-group-named-like-a-tier",
+        {f"{NS}:entrySecurityGroups": {"app": "sg-0123456789abcdef0"}},
+        "tiered-sg:entrySecurityGroups key 'app': is the name of one of the chain's own groups, "
+        "which rules name their peers by; rename the entry group, e.g. 'app-ext'",
+    ),
+    (
+        "entry-group-named-admin",
+        {f"{NS}:entrySecurityGroups": {"admin": "sg-0123456789abcdef0"}},
+        "tiered-sg:entrySecurityGroups key 'admin': is the name of one of the chain's own groups, "
+        "which rules name their peers by; rename the entry group, e.g. 'admin-ext'",
+    ),
+    (
+        "entry-group-name-with-space",
+        {f"{NS}:entrySecurityGroups": {"my alb": "sg-0123456789abcdef0"}},
+        f"tiered-sg:entrySecurityGroups key 'my alb': {LABEL_RULE}",
+    ),
+    (
+        "entry-groups-as-list",
+        {f"{NS}:entrySecurityGroups": ["sg-0123456789abcdef0"]},
+        """tiered-sg:entrySecurityGroups '["sg-0123456789abcdef0"]': is a single value where a """
+        "mapping is expected; " + MAP_HINT.format(key="entrySecurityGroups"),
+    ),
+    # -- ownership and deletion ----------------------------------------------------------------
+    (
+        "exclusive-rules-not-a-boolean",
+        {f"{NS}:exclusiveRules": "yes"},
+        "tiered-sg:exclusiveRules 'yes': is a string where a boolean is expected; "
+        "write true or false",
+    ),
+    (
+        "close-default-group-number",
+        {f"{NS}:closeDefaultGroup": 1},
+        "tiered-sg:closeDefaultGroup 1: is a number where a boolean is expected; "
+        "write true or false",
+    ),
+    (
+        "delete-timeout-without-unit",
+        {f"{NS}:deleteTimeout": "45"},
+        "tiered-sg:deleteTimeout '45': is not a duration of whole hours (h), minutes (m) and "
+        f"seconds (s), in that order; {DURATION_HINT}",
+    ),
+    (
+        "delete-timeout-fraction",
+        {f"{NS}:deleteTimeout": "1.5h"},
+        "tiered-sg:deleteTimeout '1.5h': is not a duration of whole hours (h), minutes (m) and "
+        f"seconds (s), in that order; {DURATION_HINT}",
+    ),
+    (
+        "delete-timeout-in-words",
+        {f"{NS}:deleteTimeout": "45 minutes"},
+        "tiered-sg:deleteTimeout '45 minutes': is not a duration of whole hours (h), minutes (m) "
+        f"and seconds (s), in that order; {DURATION_HINT}",
+    ),
+    (
+        "delete-timeout-zero",
+        {f"{NS}:deleteTimeout": "0h0m"},
+        "tiered-sg:deleteTimeout '0h0m': is zero, so a group still in use by a network interface "
+        "could not be deleted; allow the interfaces time to go, e.g. '45m'",
     ),
     # -- ports ---------------------------------------------------------------------------------
     (
@@ -405,6 +511,46 @@ CATALOGUE: list[tuple[str, dict[str, Any], str]] = [
         {f"{NS}:adminCidrs": {"office": "1.2.3.4/0"}},
         "tiered-sg:adminCidrs.office '1.2.3.4/0': has host bits set; "
         "use the network '0.0.0.0/0', or '1.2.3.4/32' for that one address",
+    ),
+    (
+        "admin-cidr-half-the-internet",
+        {f"{NS}:adminCidrs": {"office": "0.0.0.0/1"}},
+        "tiered-sg:adminCidrs.office '0.0.0.0/1': opens admin access to a /1, wider than the /8 "
+        f"tiered-sg:adminMinPrefixIpv4 allows; {ADMIN_WIDTH_HINT.format(key='Ipv4')}",
+    ),
+    (
+        "admin-cidr-wider-than-a-slash-8",
+        {f"{NS}:adminCidrs": {"office": "10.0.0.0/7"}},
+        "tiered-sg:adminCidrs.office '10.0.0.0/7': opens admin access to a /7, wider than the /8 "
+        f"tiered-sg:adminMinPrefixIpv4 allows; {ADMIN_WIDTH_HINT.format(key='Ipv4')}",
+    ),
+    (
+        "admin-cidr-wider-than-a-configured-limit",
+        {f"{NS}:adminCidrs": {"office": "10.0.0.0/8"}, f"{NS}:adminMinPrefixIpv4": 24},
+        "tiered-sg:adminCidrs.office '10.0.0.0/8': opens admin access to a /8, wider than the "
+        f"/24 tiered-sg:adminMinPrefixIpv4 allows; {ADMIN_WIDTH_HINT.format(key='Ipv4')}",
+    ),
+    (
+        "admin-cidr-ipv6-wider-than-a-slash-32",
+        {f"{NS}:adminCidrs": {"vpn": "2000::/3"}},
+        "tiered-sg:adminCidrs.vpn '2000::/3': opens admin access to a /3, wider than the /32 "
+        f"tiered-sg:adminMinPrefixIpv6 allows; {ADMIN_WIDTH_HINT.format(key='Ipv6')}",
+    ),
+    (
+        "admin-min-prefix-zero",
+        {f"{NS}:adminMinPrefixIpv4": 0},
+        "tiered-sg:adminMinPrefixIpv4 0: is out of range 1-32; write 1 to 32",
+    ),
+    (
+        "admin-min-prefix-ipv6-too-long",
+        {f"{NS}:adminMinPrefixIpv6": 129},
+        "tiered-sg:adminMinPrefixIpv6 129: is out of range 1-128; write 1 to 128",
+    ),
+    (
+        "admin-min-prefix-as-cidr",
+        {f"{NS}:adminMinPrefixIpv4": "/8"},
+        "tiered-sg:adminMinPrefixIpv4 '/8': is a string where a whole number is expected; "
+        "write 1 to 32",
     ),
     (
         "empty-admin-cidr-name",

@@ -1,6 +1,6 @@
 """One pack process analyzes 10,000 resources without an error, and its memory stays bounded.
 
-The pack runs as the CLI runs it (``preflight.harness.PolicyPackSession`` over policies/). The
+The pack runs as the CLI runs it (``analyzer_client.PolicyPackSession`` over policies/). The
 load is five previews of 2,000 resources each in the same process (every resource through
 Remediate + Analyze, then AnalyzeStack over the preview), then one AnalyzeStack over all 10,000:
 
@@ -22,7 +22,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from preflight.harness import UNKNOWN, PolicyPackSession, Resource, make_urn
+import pytest
+
+from analyzer_client import UNKNOWN, PolicyPackSession, Resource, make_urn
 
 PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 PROJECT, STACK = "tiered-sg", "load"
@@ -133,6 +135,7 @@ def chains(first: int, count: int) -> tuple[list[Resource], Counter[str]]:
     return resources, expected
 
 
+@pytest.mark.slow
 def test_one_pack_process_analyzes_10000_resources_with_bounded_memory() -> None:
     per_batch = BATCH // CHAIN_SIZE
     rss: list[int] = []

@@ -7,7 +7,7 @@ single CIDR (aws.vpc rules, aws-native rules) get one resource per CIDR, the way
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from preflight.harness import AnalyzeResult, PolicyPackSession, Resource
+from analyzer_client import AnalyzeResult, PolicyPackSession, Resource, combine_results
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
@@ -155,10 +155,7 @@ def egress(type_: str, protocol: Any, from_port: Any, to_port: Any, **kw: Any) -
 
 def analyze_all(pack: PolicyPackSession, resources: Iterable[Resource]) -> AnalyzeResult:
     """Analyze each resource (Remediate then Analyze, as the engine does) and merge the results."""
-    total = AnalyzeResult()
-    for resource in resources:
-        total += pack.analyze(resource)
-    return total
+    return combine_results(pack.analyze(resource) for resource in resources)
 
 
 def violations(result: AnalyzeResult, policy: str) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from protocol_shapes import SG, VPC_IN, VPC_OUT
 
-from preflight.harness import UNKNOWN, PolicyPackSession, Resource
+from analyzer_client import UNKNOWN, PolicyPackSession, Resource
 
 CHAIN_TYPE = "tiered-sg:index:TieredSecurityGroups"
 GROUP_TYPE = "tiered-sg:index:ManagedSecurityGroup"

@@ -4,7 +4,7 @@ import pytest
 from protocol_shapes import PUBLIC_PORT_POLICIES, SG, VPC_IN, analyze_all, ingress, violations
 from protocol_stacks import busy_group, many_rules, tiered
 
-from preflight.harness import EnforcementLevel, PolicyConfigError
+from analyzer_client import EnforcementLevel, PolicyConfigError
 
 ADMIN, HIGH_RISK, ALL_TRAFFIC, ALLOWLIST = PUBLIC_PORT_POLICIES
 

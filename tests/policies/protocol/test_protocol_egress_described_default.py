@@ -17,7 +17,7 @@ from protocol_shapes import (
     violations,
 )
 
-from preflight.harness import UNKNOWN, EnforcementLevel, Resource
+from analyzer_client import UNKNOWN, EnforcementLevel, Resource
 
 EGRESS = "sg-no-unrestricted-egress"
 DESCRIBED = "sg-rules-described"

@@ -1,6 +1,6 @@
 """GetAnalyzerInfo and Configure, as the engine sees the pack when it loads it."""
 
-from preflight.harness import EnforcementLevel
+from analyzer_client import EnforcementLevel
 
 M, A = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
 

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from protocol_shapes import SG, VPC_IN, notes, violations
 from protocol_stacks import tiered
 
-from preflight.harness import UNKNOWN, AnalyzeResult, Resource
+from analyzer_client import UNKNOWN, AnalyzeResult, Resource
 
 ADMIN = "sg-no-public-admin-ports"
 DESCRIBED = "sg-rules-described"
@@ -131,6 +131,10 @@ def test_run_collects_every_call_in_order(pack):
     resources = [*stack.resources, _rule("0.0.0.0/0", name="loose")]
     whole = pack.run(resources)
     parts = [pack.analyze(r) for r in resources] + [pack.analyze_stack(resources)]
-    expected = sum(parts, AnalyzeResult())
+    expected = AnalyzeResult(
+        tuple(d for part in parts for d in part.diagnostics),
+        tuple(n for part in parts for n in part.not_applicable),
+        tuple(r for part in parts for r in part.remediations),
+    )
     assert whole == expected
     assert whole.diagnostics and whole.for_policy(TIER) and whole.for_policy(ADMIN)

@@ -18,7 +18,7 @@ from protocol_shapes import (
     violations,
 )
 
-from preflight.harness import UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_NUMBER, EnforcementLevel, Resource
+from analyzer_client import UNKNOWN, UNKNOWN_ARRAY, UNKNOWN_NUMBER, EnforcementLevel, Resource
 
 ADMIN, HIGH_RISK, ALL_TRAFFIC, ALLOWLIST = PUBLIC_PORT_POLICIES
 
@@ -147,7 +147,7 @@ def test_the_group_id_of_a_rule_is_unknown_in_preview_and_that_is_fine(pack):
 
 
 def test_secrets_are_judged_by_their_value(pack):
-    from preflight.harness import Secret
+    from analyzer_client import Secret
 
     result = analyze_all(pack, ingress(VPC_IN, "tcp", 22, 22, v4=Secret("0.0.0.0/0")))
     assert violations(result, ADMIN)

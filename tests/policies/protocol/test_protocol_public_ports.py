@@ -17,7 +17,7 @@ from protocol_shapes import (
     violations,
 )
 
-from preflight.harness import EnforcementLevel
+from analyzer_client import EnforcementLevel
 
 ADMIN, HIGH_RISK, ALL_TRAFFIC, ALLOWLIST = PUBLIC_PORT_POLICIES
 WORLD4, WORLD6 = "0.0.0.0/0", "::/0"

@@ -1,13 +1,19 @@
 """Test kit: run the pack's real policy objects the way pulumi-policy's servicer does.
 
-Props go through a protobuf ``Struct`` (ints become floats, as from the engine), then the SDK's
-own ``deserialize_properties`` + ``unknown_checking_proxy``; stack resources are linked into
-``PolicyResource`` objects with parent/dependencies/propertyDependencies like ``AnalyzeStack``.
+Two transports, one case table: ``in-process`` puts props through a protobuf ``Struct`` (ints
+become floats, as from the engine), then the SDK's own ``deserialize_properties`` +
+``unknown_checking_proxy``, and links stack resources into ``PolicyResource`` objects with
+parent/dependencies/propertyDependencies like ``AnalyzeStack``; ``grpc`` sends the same
+resources to a pack process over the Analyzer protocol (``analyzer_client``). Case tables opt
+in to both with ``pytestmark = pytest.mark.usefixtures("each_transport")``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format, struct_pb2
@@ -18,11 +24,15 @@ from pulumi_policy import (
     ResourceValidationArgs,
     StackValidationArgs,
 )
+from pulumi_policy.deserialize import SPECIAL_SECRET_SIG as SECRET_SIG
+from pulumi_policy.deserialize import SPECIAL_SIG_KEY as SIG_KEY
 from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UNKNOWN_NUMBER
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN_STRING
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
+from analyzer_client import AnalyzeResult, PolicyPackSession, Resource
 from sg_guardrails import build_policies
-from sg_guardrails.values import SECRET_SIG, SIG_KEY, UNKNOWN_NUMBER, UNKNOWN_STRING
 
 U = UNKNOWN_STRING  # what the engine sends for any computed value
 UN = UNKNOWN_NUMBER
@@ -38,6 +48,38 @@ NATIVE_OUT = "aws-native:ec2:SecurityGroupEgress"
 VPC = "aws:ec2/vpc:Vpc"
 
 POLICIES = {policy.name: policy for policy in build_policies()}
+PACK_DIR = Path(__file__).resolve().parents[3] / "policies"
+TRANSPORTS = ("in-process", "grpc")
+_PREVIEW_NOTE = " during preview: "
+
+
+class _Transport:
+    """Which transport ``check``/``check_stack`` use; the gRPC pack starts on first use."""
+
+    name = "in-process"
+    session: PolicyPackSession | None = None
+
+    @classmethod
+    def pack(cls) -> PolicyPackSession:
+        if cls.session is None:
+            cls.session = PolicyPackSession(PACK_DIR, project="tiered-sg", stack="dev").start()
+        return cls.session
+
+
+@contextmanager
+def transport(name: str) -> Iterator[None]:
+    assert name in TRANSPORTS, name
+    _Transport.name = name
+    try:
+        yield
+    finally:
+        _Transport.name = "in-process"
+
+
+def close_transports() -> None:
+    if _Transport.session is not None:
+        _Transport.session.close()
+        _Transport.session = None
 
 
 def secret(value: Any) -> dict[str, Any]:
@@ -88,6 +130,30 @@ def _run(policy_name: str, args: Any) -> Outcome:
     return outcome
 
 
+def _over_grpc(
+    policy_name: str, config: dict[str, Any] | None, call: Any, resources: Any
+) -> Outcome:
+    pack = _Transport.pack()
+    if config is not None:
+        pack.configure({policy_name: config})
+    try:
+        result: AnalyzeResult = call(pack, resources)
+    finally:
+        if config is not None:
+            pack.configure(None)
+    outcome = Outcome()
+    for diagnostic in result.for_policy(policy_name):
+        if (
+            diagnostic.message.startswith("can't run policy ")
+            and _PREVIEW_NOTE in diagnostic.message
+        ):
+            outcome.notes.append(diagnostic.message.split(_PREVIEW_NOTE, 1)[1])
+        else:
+            outcome.violations.append(diagnostic.detail)
+            outcome.urns.append(diagnostic.reported_urn or None)
+    return outcome
+
+
 def check(
     policy_name: str,
     type_: str,
@@ -96,6 +162,9 @@ def check(
     name: str = "subject",
     config: dict[str, Any] | None = None,
 ) -> Outcome:
+    if _Transport.name == "grpc":
+        resource = Resource(type_, name, props, urn=urn(type_, name))
+        return _over_grpc(policy_name, config, PolicyPackSession.analyze, resource)
     args = ResourceValidationArgs(
         type_, engine_props(props), urn(type_, name), name, _opts(), None, config
     )
@@ -148,6 +217,20 @@ def stack_resources(resources: list[Res]) -> list[PolicyResource]:
 def check_stack(
     policy_name: str, resources: list[Res], *, config: dict[str, Any] | None = None
 ) -> Outcome:
+    if _Transport.name == "grpc":
+        engine_resources = [
+            Resource(
+                r.type,
+                r.name,
+                r.props,
+                urn=r.urn,
+                parent=r.parent or "",
+                dependencies=r.dependencies,
+                property_dependencies=r.property_dependencies,
+            )
+            for r in resources
+        ]
+        return _over_grpc(policy_name, config, PolicyPackSession.analyze_stack, engine_resources)
     return _run(policy_name, StackValidationArgs(stack_resources(resources), config))
 
 

@@ -13,7 +13,7 @@ from sg_guardrails.exposure import (
     uncovered,
     world_cidrs,
 )
-from sg_guardrails.model import EVERY_PORT, Direction, NormalizedRule, Peer, PortRange
+from sg_guardrails.model import EVERY_PORT, NormalizedRule, PeerRef, PortRange, TrafficDirection
 
 SSH = opens_ports([22, 3389], "admin port")
 
@@ -26,8 +26,8 @@ def rule(
     ports: PortRange | None = PORT_22,
     v4: tuple[str, ...] = ("0.0.0.0/0",),
     v6: tuple[str, ...] = (),
-    peers: tuple[Peer, ...] = (),
-    direction: Direction | None = "ingress",
+    peers: tuple[PeerRef, ...] = (),
+    direction: TrafficDirection | None = "ingress",
 ) -> NormalizedRule:
     return NormalizedRule(direction, protocol, ports, tuple(v4), tuple(v6), tuple(peers))
 
@@ -48,7 +48,7 @@ def test_broad_but_not_world(cidr: str) -> None:
 
 def test_peers_never_cancel_a_world_cidr() -> None:
     judged = judge_world_open(
-        rule(peers=(Peer("self", None, "self"), Peer("group", "sg-1", "securityGroups"))),
+        rule(peers=(PeerRef("self", None, "self"), PeerRef("group", "sg-1", "securityGroups"))),
         "ingress",
         SSH,
     )
@@ -57,7 +57,7 @@ def test_peers_never_cancel_a_world_cidr() -> None:
 
 def test_peers_alone_are_not_the_world() -> None:
     assert (
-        judge_world_open(rule(v4=(), peers=(Peer("prefix-list", "pl-1", "p"),)), "ingress", SSH)
+        judge_world_open(rule(v4=(), peers=(PeerRef("prefix-list", "pl-1", "p"),)), "ingress", SSH)
         is None
     )
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sg_guardrails import normalize_resource
-from sg_guardrails.model import EVERY_PORT, NormalizedRule, Peer, PortRange
-from sg_guardrails.values import Unknown
+from sg_guardrails.model import EVERY_PORT, NormalizedRule, PeerRef, PortRange
+from sg_guardrails.values import UnknownValue
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
     NATIVE_IN,
@@ -249,10 +249,10 @@ def test_peers_add_sources_and_keep_the_world_cidr() -> None:
     )
     assert rule.ipv4_cidrs == ("0.0.0.0/0",)
     assert rule.other_sources == (
-        Peer("group", "sg-2", "ingress[0].securityGroups"),
-        Peer("group", None, "ingress[0].securityGroups"),
-        Peer("prefix-list", "pl-1", "ingress[0].prefixListIds"),
-        Peer("self", None, "ingress[0].self"),
+        PeerRef("group", "sg-2", "ingress[0].securityGroups"),
+        PeerRef("group", None, "ingress[0].securityGroups"),
+        PeerRef("prefix-list", "pl-1", "ingress[0].prefixListIds"),
+        PeerRef("self", None, "ingress[0].self"),
     )
 
 
@@ -261,13 +261,15 @@ def test_rule_resources_record_their_group_and_peer_fields() -> None:
         VPC_IN, vpc_rule(securityGroupId=U, referencedSecurityGroupId="sg-9")
     )
     assert resource is not None
-    assert resource.owner == Peer("group", None, "securityGroupId")
-    assert resource.rules[0].other_sources == (Peer("group", "sg-9", "referencedSecurityGroupId"),)
+    assert resource.owner == PeerRef("group", None, "securityGroupId")
+    assert resource.rules[0].other_sources == (
+        PeerRef("group", "sg-9", "referencedSecurityGroupId"),
+    )
     native = normalize_resource(NATIVE_OUT, {"groupId": "sg-1", "destinationPrefixListId": "pl-2"})
     assert native is not None
-    assert native.owner == Peer("group", "sg-1", "groupId")
+    assert native.owner == PeerRef("group", "sg-1", "groupId")
     assert native.rules[0].other_sources == (
-        Peer("prefix-list", "pl-2", "destinationPrefixListId"),
+        PeerRef("prefix-list", "pl-2", "destinationPrefixListId"),
     )
 
 
@@ -321,7 +323,7 @@ def test_non_object_props() -> None:
     resource = normalize_resource(SG, ["not", "an", "object"])
     assert resource is not None
     assert resource.rules[0].unknowns[0].kind == "malformed"
-    unknown = normalize_resource(VPC_IN, Unknown())
+    unknown = normalize_resource(VPC_IN, UnknownValue())
     assert unknown is not None
     assert unknown.rules[0].unknowns[0].kind == "unknown"
 

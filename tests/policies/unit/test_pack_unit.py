@@ -151,7 +151,7 @@ def test_servicer_analyze_stack_turns_unknowns_into_an_advisory_note() -> None:
 
 
 def test_sg_guardrails_imports_neither_the_components_nor_the_program() -> None:
-    for path in (PACK_DIR / "sg_guardrails").glob("*.py"):
+    for path in (PACK_DIR / "sg_guardrails").rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             names = []

@@ -22,6 +22,8 @@ from tests.policies.unit.sgkit import (
     vpc_rule,
 )
 
+pytestmark = pytest.mark.usefixtures("each_transport")
+
 ADMIN = "sg-no-public-admin-ports"
 HIGH_RISK = "sg-no-public-high-risk-ports"
 ALL_TRAFFIC = "sg-no-public-all-traffic"

@@ -20,6 +20,9 @@ from tests.policies.unit.sgkit import (
     vpc_rule,
 )
 
+pytestmark = pytest.mark.usefixtures("each_transport")
+
+
 DEFAULT = "sg-default-group-closed"
 MIXED = "sg-no-mixed-rule-styles"
 QUOTA = "sg-rule-quota"

@@ -6,7 +6,7 @@ from typing import Any
 
 from sg_guardrails.model import PortRange
 from sg_guardrails.sdk import records_from_policy_resources
-from sg_guardrails.topology import ResolvedRule, ResourceRecord, Topology, analyze, flows
+from sg_guardrails.topology import ResolvedRule, ResourceRecord, StackGraph, analyze, flows
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
@@ -30,7 +30,7 @@ def records(stack_or_resources: Any) -> list[ResourceRecord]:
     ]
 
 
-def by_name(topology: Topology) -> dict[str, ResolvedRule]:
+def by_name(topology: StackGraph) -> dict[str, ResolvedRule]:
     return {r.resource_name: r for r in topology.rules}
 
 

@@ -3,45 +3,44 @@
 from __future__ import annotations
 
 from pulumi_policy import Secret
-
-from sg_guardrails.values import (
-    UNKNOWN_ARRAY,
-    UNKNOWN_BOOL,
-    UNKNOWN_NUMBER,
-    UNKNOWN_OBJECT,
-    UNKNOWN_STRING,
-    Unknown,
-    is_unknown,
-    plain,
+from pulumi_policy.proxy import (
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
 )
+
+from sg_guardrails.values import UnknownValue, plain
 from tests.policies.unit.sgkit import engine_props, secret
 
 
 def test_every_sentinel_becomes_unknown_with_its_kind() -> None:
     raw = {
-        "s": UNKNOWN_STRING,
-        "n": UNKNOWN_NUMBER,
-        "b": UNKNOWN_BOOL,
-        "a": UNKNOWN_ARRAY,
-        "o": UNKNOWN_OBJECT,
+        "s": UNKNOWN_STRING_VALUE,
+        "n": UNKNOWN_NUMBER_VALUE,
+        "b": UNKNOWN_BOOLEAN_VALUE,
+        "a": UNKNOWN_ARRAY_VALUE,
+        "o": UNKNOWN_OBJECT_VALUE,
     }
     assert plain(raw) == {
-        "s": Unknown("string"),
-        "n": Unknown("number"),
-        "b": Unknown("boolean"),
-        "a": Unknown("array"),
-        "o": Unknown("object"),
+        "s": UnknownValue("string"),
+        "n": UnknownValue("number"),
+        "b": UnknownValue("boolean"),
+        "a": UnknownValue("array"),
+        "o": UnknownValue("object"),
     }
-    assert all(is_unknown(v) for v in raw.values())
-    assert not is_unknown("sg-123")
+    assert plain("sg-123") == "sg-123"
 
 
 def test_sdk_proxies_that_raise_on_unknowns_are_read_without_raising() -> None:
     # engine_props wraps like the SDK: reading ingress[0].fromPort directly would raise.
     props = engine_props(
-        {"ingress": [{"fromPort": UNKNOWN_STRING, "cidrBlocks": [UNKNOWN_STRING]}]}
+        {"ingress": [{"fromPort": UNKNOWN_STRING_VALUE, "cidrBlocks": [UNKNOWN_STRING_VALUE]}]}
     )
-    assert plain(props) == {"ingress": [{"fromPort": Unknown(), "cidrBlocks": [Unknown()]}]}
+    assert plain(props) == {
+        "ingress": [{"fromPort": UnknownValue(), "cidrBlocks": [UnknownValue()]}]
+    }
 
 
 def test_raw_secret_envelopes_are_unwrapped_recursively() -> None:
@@ -50,9 +49,9 @@ def test_raw_secret_envelopes_are_unwrapped_recursively() -> None:
 
 
 def test_secret_whose_value_is_unknown_stays_unknown() -> None:
-    assert plain(secret(UNKNOWN_STRING)) == Unknown()
+    assert plain(secret(UNKNOWN_STRING_VALUE)) == UnknownValue()
     assert plain({"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}) == (
-        Unknown("secret")
+        UnknownValue("secret")
     )
 
 
@@ -68,4 +67,4 @@ def test_odd_scalars_pass_through() -> None:
     assert plain(None) is None
     assert plain(3.5) == 3.5
     assert plain(b"x") == b"x"
-    assert plain(("a", UNKNOWN_STRING)) == ["a", Unknown()]
+    assert plain(("a", UNKNOWN_STRING_VALUE)) == ["a", UnknownValue()]

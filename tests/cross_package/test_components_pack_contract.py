@@ -1,0 +1,127 @@
+"""The contract between the components and the pack, which import nothing of each other.
+
+The pack reads the tags the components write and shares domain facts with them. Each side is
+asked through its public face only: the components by building a real chain, the pack through
+what it tells the engine (GetAnalyzerInfo) and the verdicts it returns. Renaming a tag or
+changing a fact on one side fails here, where every other suite would stay green.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from analyzer_client import PolicyPackSession, Resource
+from preflight.analysis import PreflightResult, run_preflight
+from preflight.stack_files import StackConfig
+from tiered_sg import RULES_PER_DIRECTION, Peer, Port, TieredSgError
+from tiered_sg.chain_spec import DEFAULT_ADMIN_PORTS
+
+ROOT = Path(__file__).resolve().parents[2]
+PACK_DIR = ROOT / "policies"
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+STACK = StackConfig(project="contract", stack="test", config={}, secret_keys=[])
+
+CHAIN = """\
+import pulumi_aws as aws
+from tiered_sg import TieredSecurityGroups
+
+chain = TieredSecurityGroups(
+    "shop",
+    {"vpc_id": "vpc-0123456789abcdef0", "admin_cidrs": {"office": "203.0.113.10/32"}},
+)
+"""
+# A rule someone adds beside the chain: the app tier accepting a CIDR, not only the web tier.
+FOREIGN_RULE = """\
+aws.vpc.SecurityGroupIngressRule(
+    "app-from-the-office-lan",
+    security_group_id=chain.groups["app"].group_id,
+    ip_protocol="tcp",
+    from_port=8080,
+    to_port=8080,
+    cidr_ipv4="10.0.0.0/8",
+    description="A shortcut around the web tier",
+)
+"""
+
+
+def preflight(tmp_path: Path, program: str, mode: str) -> PreflightResult:
+    (tmp_path / "__main__.py").write_text(dedent(program), encoding="utf-8")
+    return run_preflight(tmp_path, STACK, PACK_DIR, mode=mode)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def pack() -> Iterator[PolicyPackSession]:
+    with PolicyPackSession(PACK_DIR, project="contract", stack="test") as session:
+        yield session
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_tier_isolation_sees_the_real_chain_and_only_the_foreign_rule(tmp_path, mode):
+    clean = preflight(tmp_path, CHAIN, mode)
+    assert not clean.verdicts.for_policy("sg-tier-isolation")
+
+    breached = preflight(tmp_path, CHAIN + FOREIGN_RULE, mode)
+    findings = breached.verdicts.for_policy("sg-tier-isolation")
+    foreign = next(r.urn for r in breached.resources if r.name == "app-from-the-office-lan")
+    assert [(d.urn, d.enforcement_level) for d in findings] == [(foreign, "mandatory")]
+    assert "10.0.0.0/8" in findings[0].message
+
+
+def test_the_tags_the_pack_reads_are_the_tags_the_chain_writes(tmp_path, pack):
+    planned = preflight(tmp_path, CHAIN, "up").resources
+    written = {
+        key
+        for r in planned
+        if r.type == SG
+        for key in r.inputs.get("tags", {})
+        if key.startswith("tiered-sg:")
+    }
+    read = set(pack.info.policy("sg-tier-isolation").defaults["tagKeys"].values())
+    assert written == read
+
+
+def test_the_quota_is_the_same_on_both_sides(pack):
+    quota = pack.info.policy("sg-rule-quota").defaults["maxRulesPerDirection"]
+    assert quota == RULES_PER_DIRECTION
+
+
+def test_the_default_admin_ports_are_the_ones_the_pack_allows_from_the_admin_group(pack):
+    ours = {Port.parse(port).from_port for port in DEFAULT_ADMIN_PORTS}
+    isolation = set(pack.info.policy("sg-tier-isolation").defaults["adminPorts"])
+    public_admin = set(pack.info.policy("sg-no-public-admin-ports").defaults["adminPorts"])
+    assert ours == isolation
+    assert ours <= public_admin  # what the admin group may reach is never open to the world
+
+
+def test_the_port_range_is_the_same_on_both_sides(pack):
+    schema = pack.info.policy("sg-public-ports-allowlist").config_schema["authorizedPorts"]
+    low, high = schema["items"]["minimum"], schema["items"]["maximum"]
+    assert Port.tcp(int(low)).from_port == low
+    assert Port.tcp(int(high)).to_port == high
+    for outside in (int(low) - 1, int(high) + 1):
+        with pytest.raises(TieredSgError):
+            Port.tcp(outside)
+
+
+WORLD_OR_NOT = [
+    "0.0.0.0/0",
+    "::/0",
+    "0::/0",
+    "0.0.0.0/1",
+    "128.0.0.0/1",
+    "10.0.0.0/8",
+    "2001:db8::/32",
+    "203.0.113.10/32",
+]
+
+
+@pytest.mark.parametrize("cidr", WORLD_OR_NOT)
+def test_the_whole_internet_means_the_same_on_both_sides(pack, cidr):
+    peer = Peer.cidr(cidr)
+    field = "cidrIpv4" if ":" not in cidr else "cidrIpv6"
+    rule = {"securityGroupId": "sg-1", "ipProtocol": "-1", field: cidr, "description": "all"}
+    verdict = pack.analyze(Resource(INGRESS, "all-traffic", rule))
+    assert bool(verdict.for_policy("sg-no-public-all-traffic")) == peer.is_world
