@@ -10,13 +10,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .fields import is_world, parse_cidr
+from .fields import Network, is_world, parse_cidr
 from .model import ALL, TCP, UDP, NormalizedRule, PortRange, TrafficDirection, UnknownField
 
 _UNKNOWN_DIRECTION = UnknownField("direction", "direction", "unknown", "is not known")
 
 # A traffic test: (what was hit, or None) and the gaps that left it undecided.
 TrafficTest = Callable[[NormalizedRule], tuple[str | None, tuple[UnknownField, ...]]]
+# Which networks a policy treats as the whole internet (``is_world``: prefix length 0).
+WorldTest = Callable[[Network], bool]
+
+
+def shorter_than(min_prefix_ipv4: int, min_prefix_ipv6: int) -> WorldTest:
+    """The world, plus any network whose prefix is shorter than its family's minimum."""
+    minimum = {4: min_prefix_ipv4, 6: min_prefix_ipv6}
+
+    def test(network: Network) -> bool:
+        return is_world(network) or network.prefixlen < minimum[network.version]
+
+    return test
 
 
 @dataclass(frozen=True)
@@ -34,18 +46,21 @@ class Judgement:
         return any(gap.kind == "malformed" for gap in self.gaps)
 
 
-def world_cidrs(rule: NormalizedRule) -> tuple[str, ...]:
-    """The rule's CIDRs meaning "the whole internet" (prefix length 0 in either family)."""
+def world_cidrs(rule: NormalizedRule, world: WorldTest = is_world) -> tuple[str, ...]:
+    """The rule's CIDRs meaning "the whole internet" (by default prefix length 0, either family)."""
     worlds: list[str] = []
     for cidr in rule.cidrs:
         parsed = parse_cidr(cidr, "cidr")
-        if not isinstance(parsed, UnknownField) and is_world(parsed[1]):
+        if not isinstance(parsed, UnknownField) and world(parsed[1]):
             worlds.append(cidr)
     return tuple(worlds)
 
 
 def judge_world_open(
-    rule: NormalizedRule, direction: TrafficDirection, traffic: TrafficTest
+    rule: NormalizedRule,
+    direction: TrafficDirection,
+    traffic: TrafficTest,
+    world: WorldTest = is_world,
 ) -> Judgement | None:
     """Judge a rule that matters only when it is open to/from the world in ``direction``.
 
@@ -57,7 +72,7 @@ def judge_world_open(
         gaps += rule.unknowns_for("direction") or [_UNKNOWN_DIRECTION]
     elif rule.direction != direction:
         return None
-    if not world_cidrs(rule):
+    if not world_cidrs(rule, world):
         source_gaps = rule.unknowns_for("sources")
         if not source_gaps:
             return None

@@ -23,7 +23,7 @@ PACK_NAME: Final = "sg-guardrails"
 PACK_DESCRIPTION: Final = (
     "Guardrails for AWS security groups: no admin or high-risk port and no all-traffic rule "
     "open to the internet, public ports only from an allowlist, a closed default group, one "
-    "rule style per group, rule quotas and tier isolation."
+    "rule style per group, rule quotas, tier isolation and rule sets owned against drift."
 )
 DEFAULT_LEVELS: Final[Mapping[str, EnforcementLevel]] = {p.name: p.level for p in POLICIES}
 _SECURITY_HUB: Final = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html"

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from .exposure import TrafficTest, judge_world_open
+from .exposure import TrafficTest, WorldTest, judge_world_open, world_cidrs
+from .fields import is_world
 from .findings import Finding, Subject
 from .model import NormalizedResource, NormalizedRule, TrafficDirection, UnknownField
 
 RECHECK: Final = "is checked again at `pulumi up`, when the value is known"
+NEAR_WORLD: Final = "nearly the whole"
 
 
 def world_findings(
@@ -21,20 +23,25 @@ def world_findings(
     question: str,
     fix: str,
     skip_implicit: bool = False,
+    world: WorldTest = is_world,
 ) -> list[Finding]:
-    """Findings for every rule open to/from the world in ``direction`` that ``traffic`` hits."""
+    """Findings for every rule open to/from the world in ``direction`` that ``traffic`` hits.
+
+    ``world`` may count near-world networks too; a rule open only to those is said to reach
+    "nearly the whole internet", so the message never claims a /0 that is not there."""
     findings: list[Finding] = []
     for rule in resource.rules:
         if skip_implicit and rule.implicit:
             continue
-        judgement = judge_world_open(rule, direction, traffic)
+        judgement = judge_world_open(rule, direction, traffic, world)
         if judgement is None:
             continue
         where = f"{subject.label()}{rule_location(rule)}"
         if judgement.is_violation:
             reach = "to" if direction == "ingress" else "towards"
+            whole = "the whole" if world_cidrs(rule) else NEAR_WORLD
             message = (
-                f"{where} allows {rule.describe()}, which {judgement.detail} {reach} the whole "
+                f"{where} allows {rule.describe()}, which {judgement.detail} {reach} {whole} "
                 f"internet. Fix: {fix}"
             )
             findings.append(Finding(message))

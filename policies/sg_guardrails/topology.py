@@ -13,6 +13,8 @@ Group ids are unknown in preview, so a rule's group is found, in order: by a kno
 ``groupId`` in the group's outputs); through ``propertyDependencies`` of the id property (the
 engine records which resource an input came from); through ``dependencies`` when that leaves a
 single group. A rule on a VPC's ``defaultSecurityGroupId`` belongs to that VPC's default group.
+A known id that matches nothing is a group outside the stack (``external_id``): never ours.
+``aws.ec2.VpcSecurityGroupRulesExclusive`` resources are found the same way (``owners``).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ VPC_DEFAULT_GROUP_OUTPUT: Final[Mapping[str, str]] = {
     "aws-native:ec2:Vpc": "defaultSecurityGroup",
 }
 DEFAULT_GROUP_SUFFIX: Final = "#defaultSecurityGroup"
+# Owns a group's whole rule set: revokes every rule whose id it does not list. Not a rule.
+RULES_EXCLUSIVE: Final = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+_OWNED_GROUP_FIELD: Final = "securityGroupId"
 
 
 class ResourceRecord(NamedTuple):
@@ -81,11 +86,14 @@ class Group:
 
 @dataclass(frozen=True)
 class ResolvedPeer:
-    """A group named by a rule (``self`` included), and the group it resolved to."""
+    """A group named by a rule (``self`` included), and the group it resolved to.
+
+    ``external_id`` is set when the peer is a known id of a group outside the stack."""
 
     peer: PeerRef
     group_urn: str | None
     via: str
+    external_id: str | None = None
 
 
 RuleStyle = Literal["inline", "resource"]
@@ -93,7 +101,8 @@ RuleStyle = Literal["inline", "resource"]
 
 @dataclass(frozen=True)
 class ResolvedRule:
-    """A rule and the group it belongs to. ``via`` says how the group was found, or why not."""
+    """A rule and the group it belongs to. ``via`` says how the group was found, or why not;
+    ``external_id`` is set when the rule is written on a known group outside the stack."""
 
     rule: NormalizedRule
     resource_urn: str
@@ -103,6 +112,7 @@ class ResolvedRule:
     via: str
     peers: tuple[ResolvedPeer, ...] = ()
     tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
+    external_id: str | None = None
 
     @property
     def resource_name(self) -> str:
@@ -119,6 +129,21 @@ class ResolvedRule:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """An ``aws.ec2.VpcSecurityGroupRulesExclusive``: the resource that owns a group's whole rule
+    set, and the group it resolved to (``via`` and ``external_id`` as for a rule)."""
+
+    urn: str
+    group_urn: str | None
+    via: str
+    external_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.urn)
+
+
+@dataclass(frozen=True)
 class StackGraph:
     """A stack's security groups and every rule resolved to its group (what ``analyze`` returns)."""
 
@@ -127,12 +152,18 @@ class StackGraph:
     # Inline rules dropped because a rule resource on the same group declares the same traffic:
     # the provider reads every rule of a group back into its ``ingress``/``egress`` outputs.
     mirrored: tuple[ResolvedRule, ...] = ()
+    owners: tuple[Owner, ...] = ()
 
     def rules_of(self, group_urn: str) -> tuple[ResolvedRule, ...]:
         return self._rules_by_group.get(group_urn, ())
 
     def unresolved(self) -> tuple[ResolvedRule, ...]:
         return self._rules_by_group.get(None, ())
+
+    def undetermined(self) -> tuple[ResolvedRule, ...]:
+        """Unresolved rules that may still join a group of the stack: not those written on a
+        known group outside it, which no later ``pulumi up`` will change."""
+        return tuple(r for r in self.unresolved() if r.external_id is None)
 
     # Built on first use, once: the stack checks ask for one group's rules per group (and per
     # finding), which scanning every rule each time made O(groups x rules). A cached_property
@@ -147,7 +178,7 @@ class StackGraph:
         return MappingProxyType({urn: tuple(rules) for urn, rules in grouped.items()})
 
 
-EndpointKind = Literal["internet", "cidr", "group", "prefix-list", "unresolved"]
+EndpointKind = Literal["internet", "cidr", "group", "external", "prefix-list", "unresolved"]
 
 
 @dataclass(frozen=True)
@@ -218,12 +249,15 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
             _add_vpc_default_group(row, plain(row.props), index)
 
     attached = [rule for row in rows if row.type in RULE_TYPES for rule in _attached(row, index)]
+    owners = [_owner(row, index) for row in rows if row.type == RULES_EXCLUSIVE]
     inline = [rule for row, group in inline_sources for rule in _inline(row, group, index)]
     declared = {(r.group_urn, atom) for r in attached for atom in atoms(r)}
     is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() parses CIDRs
     kept = [r for r, mirror in zip(inline, is_mirror, strict=True) if not mirror]
     mirrored = [r for r, mirror in zip(inline, is_mirror, strict=True) if mirror]
-    return StackGraph(MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored))
+    return StackGraph(
+        MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored), tuple(owners)
+    )
 
 
 def _add_vpc_default_group(row: ResourceRecord, props: Any, index: _Index) -> None:
@@ -301,8 +335,26 @@ def _attached(row: ResourceRecord, index: _Index) -> list[ResolvedRule]:
             via=via,
             peers=tuple(peers),
             tags=normalized.tags,
+            external_id=_external_id(normalized.owner, owner, index),
         )
     ]
+
+
+def _owner(row: ResourceRecord, index: _Index) -> Owner:
+    props = plain(row.props)
+    value = props.get(_OWNED_GROUP_FIELD) if isinstance(props, Mapping) else None
+    ref = PeerRef("group", value if isinstance(value, str) and value else None, _OWNED_GROUP_FIELD)
+    group, via = _resolve(ref, row, index)
+    if group is None and ref.value is None:
+        group, via = _from_dependencies(row, index, frozenset(), via)
+    return Owner(row.urn, group, via, _external_id(ref, group, index))
+
+
+def _external_id(ref: PeerRef | None, resolved: str | None, index: _Index) -> str | None:
+    """The id of a group outside the stack: known, and no group of the stack has it."""
+    if ref is None or resolved is not None or ref.value is None or ref.value in index.by_id:
+        return None
+    return ref.value
 
 
 def _resolve(ref: PeerRef | None, row: ResourceRecord, index: _Index) -> tuple[str | None, str]:
@@ -339,7 +391,7 @@ def _resolve_peers(
             peers.append(ResolvedPeer(peer, owner, "self"))
         elif peer.kind == "group":
             urn, via = _resolve(peer, row, index)
-            peers.append(ResolvedPeer(peer, urn, via))
+            peers.append(ResolvedPeer(peer, urn, via, _external_id(peer, urn, index)))
     return peers
 
 
@@ -411,8 +463,13 @@ class _Endpoints:
         self._cidrs: dict[str, Endpoint] = {}
 
     def group(self, urn: str | None, resolved: ResolvedRule) -> Endpoint:
+        if resolved.external_id is not None:
+            return external(resolved.external_id)
         if urn is None or urn not in self.graph.groups:
             return Endpoint("unresolved", f"group of {resolved.resource_name} ({resolved.via})")
+        return self._known_group(urn)
+
+    def _known_group(self, urn: str) -> Endpoint:
         endpoint = self._groups.get(urn)
         if endpoint is None:
             endpoint = self._groups[urn] = Endpoint("group", self.graph.groups[urn].name, urn)
@@ -431,7 +488,9 @@ class _Endpoints:
         endpoints = [self.cidr(cidr) for cidr in rule.cidrs]
         for resolved_peer in resolved.peers:
             if resolved_peer.group_urn is not None:
-                endpoints.append(self.group(resolved_peer.group_urn, resolved))
+                endpoints.append(self._known_group(resolved_peer.group_urn))
+            elif resolved_peer.external_id is not None:
+                endpoints.append(external(resolved_peer.external_id))
             else:
                 label = f"{resolved_peer.peer} ({resolved_peer.via})"
                 endpoints.append(Endpoint("unresolved", label))
@@ -441,3 +500,8 @@ class _Endpoints:
         for gap in rule.unknowns_for("sources"):
             endpoints.append(Endpoint("unresolved", str(gap)))
         return endpoints
+
+
+def external(group_id: str) -> Endpoint:
+    """A group outside the stack, named by its id."""
+    return Endpoint("external", f"{group_id} (outside this stack)")

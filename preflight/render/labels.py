@@ -5,6 +5,7 @@ from sg_guardrails.topology import Endpoint, Flow
 
 
 def endpoint_label(endpoint: Endpoint) -> str:
+    # An "external" group's label already says so: "sg-0123456789abcdef0 (outside this stack)".
     if endpoint.kind == "internet":
         return f"internet ({endpoint.label})"
     return str(endpoint.label)

@@ -31,4 +31,6 @@ def _node(node_id: str, endpoint: Endpoint) -> str:
     text = endpoint_label(endpoint).replace('"', "'")
     if endpoint.kind == "group":
         return f'{node_id}["{text}"]'
+    if endpoint.kind == "external":  # a group, but not one of this stack: a framed box
+        return f'{node_id}[["{text}"]]'
     return f'{node_id}(("{text}"))'

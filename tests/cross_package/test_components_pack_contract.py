@@ -14,7 +14,7 @@ import pytest
 
 from analyzer_client import PolicyPackSession, Resource
 from preflight.analysis import PreflightResult, run_preflight
-from preflight.stack_files import StackConfig
+from preflight.stack_files import StackConfig, load_stack_config
 from tiered_sg import RULES_PER_DIRECTION, Peer, Port, TieredSgError
 from tiered_sg.chain_spec import DEFAULT_ADMIN_PORTS
 
@@ -125,3 +125,32 @@ def test_the_whole_internet_means_the_same_on_both_sides(pack, cidr):
     rule = {"securityGroupId": "sg-1", "ipProtocol": "-1", field: cidr, "description": "all"}
     verdict = pack.analyze(Resource(INGRESS, "all-traffic", rule))
     assert bool(verdict.for_policy("sg-no-public-all-traffic")) == peer.is_world
+
+
+# The chain's groups own their rule sets unless exclusive_rules is turned off.
+UNOWNED_CHAIN = CHAIN.replace(
+    '"admin_cidrs": {"office": "203.0.113.10/32"}}',
+    '"admin_cidrs": {"office": "203.0.113.10/32"}, "exclusive_rules": False}',
+)
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_rules_owned_is_silent_on_the_chain_and_fires_without_exclusive_rules(tmp_path, mode):
+    assert UNOWNED_CHAIN != CHAIN
+    owned = preflight(tmp_path, CHAIN, mode)
+    assert not owned.verdicts.for_policy("sg-rules-owned")
+
+    unowned = preflight(tmp_path, UNOWNED_CHAIN, mode)
+    findings = unowned.verdicts.for_policy("sg-rules-owned")
+    groups = {r.urn for r in unowned.resources if r.type == SG}
+    assert {d.urn for d in findings} == groups
+    assert {d.enforcement_level for d in findings} == {"advisory"}
+    assert all("leave exclusive_rules on" in d.message for d in findings)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_our_own_stacks_are_silent_under_rules_owned(stack):
+    config = load_stack_config(ROOT, stack)
+    for mode in ("preview", "up"):
+        result = run_preflight(ROOT, config, PACK_DIR, mode=mode)  # type: ignore[arg-type]
+        assert not result.verdicts.diagnostics, (stack, mode)

@@ -66,10 +66,12 @@ SENTINELS = [
 TYPES = sorted(RESOURCE_SHAPES)
 assert len(TYPES) == 8 and set(TYPES) == GROUP_TYPES | RULE_TYPES
 VPC_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc", "aws-native:ec2:Vpc"]
+# Not a rule nor a group, but the stack policies resolve it to its group like a rule.
+OWNER_TYPES = ["aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"]
 POLICIES = build_policies()
 STACK_POLICIES = [p for p in POLICIES if isinstance(p, StackValidationPolicy)]
 RESOURCE_POLICIES = [p for p in POLICIES if isinstance(p, ResourceValidationPolicy)]
-assert len(RESOURCE_POLICIES) == 7 and len(STACK_POLICIES) == 4
+assert len(RESOURCE_POLICIES) == 7 and len(STACK_POLICIES) == 5
 
 
 def _field_names() -> list[str]:
@@ -250,7 +252,8 @@ def test_every_resource_policy_survives_the_sdk_path(type_: str, raw: Any) -> No
 def stacks(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> list[ResourceRecord]:
     count = draw(st.integers(1, 6))
     types = [
-        draw(st.sampled_from(TYPES + VPC_TYPES + ["aws:s3/bucket:Bucket"])) for _ in range(count)
+        draw(st.sampled_from(TYPES + VPC_TYPES + OWNER_TYPES + ["aws:s3/bucket:Bucket"]))
+        for _ in range(count)
     ]
     urns = [_urn(t, f"r{i}") for i, t in enumerate(types)]
     targets = st.sampled_from([*urns, _urn(TYPES[0], "missing"), ""])

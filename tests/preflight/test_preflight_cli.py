@@ -129,12 +129,24 @@ def test_a_foreign_entry_group_shows_as_a_flow_into_tier_0_only(capsys, project)
     code, out, _ = run(capsys, "alb", "--format", "json", "--project-dir", str(project))
     assert code == 0
     document = json.loads(out)
-    foreign = "sg-0fedcba9876543210 (sg-0fedcba9876543210 is not a group of this stack)"
+    foreign = "sg-0fedcba9876543210 (outside this stack)"
     assert as_flow_set(document) == DEV_FLOWS | {
-        ("ingress", "unresolved", foreign, "tiered-web", "tcp 80"),
-        ("ingress", "unresolved", foreign, "tiered-web", "tcp 443"),
+        ("ingress", "external", foreign, "tiered-web", "tcp 80"),
+        ("ingress", "external", foreign, "tiered-web", "tcp 443"),
     }
     assert document["summary"]["exitCode"] == 0
+    assert document["diagnostics"] == []  # no policy doubts a group that is not ours
+
+
+def test_a_foreign_entry_group_reads_as_outside_the_stack_in_text_and_mermaid(capsys, project):
+    write_stack(project, "alb", ENTRY_FROM_ALB)
+    _, text, _ = run(capsys, "alb", "--project-dir", str(project))
+    assert "sg-0fedcba9876543210 (outside this stack)" in text
+    assert "is not a group of this stack" not in text
+    _, mermaid, _ = run(capsys, "alb", "--format", "mermaid", "--project-dir", str(project))
+    node = 'external_sg_0fedcba9876543210__outside_this_stack_[["sg-0fedcba9876543210 (outside'
+    assert node in mermaid
+    assert "external_sg_0fedcba9876543210__outside_this_stack_ -->" in mermaid
 
 
 def test_text_report_shows_tree_flows_and_verdict(capsys):

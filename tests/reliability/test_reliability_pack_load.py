@@ -117,6 +117,8 @@ def chain(k: int) -> tuple[list[Resource], Counter[str]]:
             "sg-public-ports-allowlist",
         ):
             expected[policy] += 1
+    # No aws.ec2.VpcSecurityGroupRulesExclusive here: each of the 4 groups is reported (advisory).
+    expected["sg-rules-owned"] += 4
     if web_into_db:
         expected["sg-tier-isolation"] += 1
     if open_egress:
@@ -164,7 +166,12 @@ def test_one_pack_process_analyzes_10000_resources_with_bounded_memory() -> None
         begin = time.perf_counter()
         whole = session.analyze_stack(everything)  # one stack of all 10,000
         whole_seconds = time.perf_counter() - begin
-        stack_policies = {"sg-tier-isolation", "sg-rule-quota", "sg-no-mixed-rule-styles"}
+        stack_policies = {
+            "sg-tier-isolation",
+            "sg-rule-quota",
+            "sg-no-mixed-rule-styles",
+            "sg-rules-owned",
+        }
         found = Counter(d.policy_name for d in whole.diagnostics)
         assert found == Counter({p: n for p, n in total_expected.items() if p in stack_policies})
         after_whole = session.rss_bytes() or 0

@@ -19,6 +19,7 @@ from . import (
     public_ports_allowlist,
     rule_quota,
     rules_described,
+    rules_owned,
     tier_isolation,
 )
 
@@ -33,4 +34,5 @@ POLICIES: Final[tuple[PolicyRecord, ...]] = (
     no_mixed_rule_styles.POLICY,
     rule_quota.POLICY,
     tier_isolation.POLICY,
+    rules_owned.POLICY,
 )

@@ -48,6 +48,9 @@ def check_inline_rules(
 def check_attached_rules(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     """Rule resources attached to a default group."""
     defaults = {urn for urn, group in graph.groups.items() if group.is_default}
+    # A rule on a known id outside the stack can only be a default group of the stack while
+    # some default group's id is still unknown (preview).
+    default_id_pending = any(graph.groups[urn].group_id is None for urn in defaults)
     findings: list[Finding] = []
     for rule in graph.rules:
         if rule.style != "resource":
@@ -63,7 +66,9 @@ def check_attached_rules(graph: StackGraph, config: PolicyConfig) -> list[Findin
                     urn=rule.resource_urn,
                 )
             )
-        elif rule.group_urn is None and defaults:
+        elif (
+            rule.group_urn is None and defaults and (rule.external_id is None or default_id_pending)
+        ):
             findings.append(
                 Finding(
                     f"Security group rule '{rule.resource_name}': its group could not be "

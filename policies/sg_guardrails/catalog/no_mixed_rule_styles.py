@@ -1,4 +1,6 @@
-"""sg-no-mixed-rule-styles: a group has inline rules or rule resources, never both."""
+"""sg-no-mixed-rule-styles: a group has inline rules or rule resources, never both; and inline
+rules never share a group with an ``aws.ec2.VpcSecurityGroupRulesExclusive``, which revokes every
+rule whose id it does not list (inline rules have no rule resource whose id it could list)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..stack_findings import RECHECK, report_urn
-from ..topology import ResolvedRule, StackGraph
+from ..topology import Owner, ResolvedRule, StackGraph
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
@@ -41,8 +43,12 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
                 urn=report_urn(group, rules),
             )
         )
+    findings += _inline_and_owned(graph, by_group)
     if with_inline:
-        for rule in graph.unresolved():
+        for owner in graph.owners:
+            if owner.group_urn is None and owner.external_id is None:
+                findings.append(_pending_owner(owner))
+        for rule in graph.undetermined():
             if rule.style == "resource":
                 findings.append(
                     Finding(
@@ -54,6 +60,41 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _inline_and_owned(graph: StackGraph, by_group: dict[str, list[ResolvedRule]]) -> list[Finding]:
+    findings: list[Finding] = []
+    for owner in graph.owners:
+        if owner.group_urn is None:
+            continue
+        inline = [r for r in by_group.get(owner.group_urn, ()) if r.style == "inline"]
+        if not inline:
+            continue
+        group = graph.groups[owner.group_urn]
+        inline_list = ", ".join(f"{r.rule.origin} ({r.describe()})" for r in inline)
+        findings.append(
+            Finding(
+                f"Security group '{group.name}' declares inline rules ({inline_list}) and its "
+                f"rules are also owned by aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}', "
+                "which revokes every rule of the group whose id is not in its ingressRuleIds or "
+                "egressRuleIds. Inline rules have no rule resource whose id it could list, so "
+                "each update revokes what the group's inline rules add and the group adds them "
+                "back. Fix: move every inline rule to "
+                "aws.vpc.SecurityGroupIngressRule/SecurityGroupEgressRule resources listed in "
+                f"'{owner.name}', and remove ingress/egress from the group.",
+                urn=report_urn(group, inline),
+            )
+        )
+    return findings
+
+
+def _pending_owner(owner: Owner) -> Finding:
+    return Finding(
+        f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
+        f"identified ({owner.via}); whether it owns a group that has inline rules {RECHECK}.",
+        urn=owner.urn,
+        note=True,
+    )
 
 
 POLICY: Final = PolicyRecord(

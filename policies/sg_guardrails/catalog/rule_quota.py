@@ -1,7 +1,9 @@
 """sg-rule-quota: no group over AWS's rules-per-direction quota (per IP family).
 
 AWS counts rules per group, per direction, per IP family; group/prefix-list peers count once in
-each family. Identical rules are one rule (AWS de-duplicates them).
+each family. Identical rules are one rule (AWS de-duplicates them). An
+``aws.ec2.VpcSecurityGroupRulesExclusive`` is not a rule and never counts; rules written on a
+group outside the stack are not counted (its other rules are not in the stack).
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     unresolved: list[ResolvedRule] = []
     for rule in graph.rules:
         if rule.group_urn is None:
-            unresolved.append(rule)
+            if rule.external_id is None:  # a group outside the stack is not ours to count
+                unresolved.append(rule)
             continue
         if rule.rule.direction is not None:
             _tally(rule, rule.rule.direction, tallies)

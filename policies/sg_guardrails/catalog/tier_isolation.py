@@ -1,5 +1,9 @@
 """sg-tier-isolation: a tier past the first accepts only its predecessor tier's group (and the
-chain's admin group on admin ports), as the tiered-sg components' tags describe the chain."""
+chain's admin group on admin ports), as the tiered-sg components' tags describe the chain.
+
+The first tier (position 0) is not judged: it may accept the internet, CIDRs and existing groups
+outside the stack (a load balancer's). A later tier accepting a group outside the stack is a
+breach: that group is not its predecessor."""
 
 from __future__ import annotations
 
@@ -95,7 +99,7 @@ def _unresolved_by_tier(graph: StackGraph, keys: TagKeys) -> Mapping[TierTags, l
     """Unresolved rules by their tiered-sg tags, built once: matching them to each tiered group
     by scanning them all was O(groups x unresolved rules) when ids are unknown."""
     grouped: dict[TierTags, list[ResolvedRule]] = defaultdict(list)
-    for rule in graph.unresolved():
+    for rule in graph.undetermined():  # a rule on a group outside the stack is on no tier
         grouped[_tier_tags(rule.tags, keys)].append(rule)
     return grouped
 

@@ -44,6 +44,13 @@ def _over_quota() -> Outcome:
     return check_stack("sg-rule-quota", [group, *rules], config={"maxRulesPerDirection": 1})
 
 
+def _unowned_rules() -> Outcome:
+    stack = three_tiers(admin=False)
+    stack.exclusive("web")
+    stack.exclusive("app")
+    return check_stack("sg-rules-owned", stack.resources)
+
+
 def _resource(policy: str, type_: str, props: dict[str, Any], name: str) -> Callable[[], Outcome]:
     return lambda: check(policy, type_, props, name=name)
 
@@ -131,6 +138,15 @@ CASES: dict[str, tuple[Callable[[], Outcome], str]] = {
         "accept only its predecessor 'app' and the admin group 'admin' on admin port(s) 22. Fix: "
         "make the predecessor tier's group the only source of this rule (tiered-sg does this for "
         "you).",
+    ),
+    "sg-rules-owned": (
+        _unowned_rules,
+        "Security group 'db' has 1 separate rule resource(s) ('db-in-5432-from-app') but no "
+        "aws.ec2.VpcSecurityGroupRulesExclusive owns its rules, so a rule added outside this "
+        "program (in the console, by another tool) stays on the group and no update removes it. "
+        "Fix: register aws.ec2.VpcSecurityGroupRulesExclusive with this group's id as "
+        "securityGroupId and the ids of all its rules in ingressRuleIds and egressRuleIds (with "
+        "the tiered-sg components: leave exclusive_rules on).",
     ),
 }
 

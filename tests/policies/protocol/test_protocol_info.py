@@ -15,6 +15,7 @@ DEFAULT_LEVELS = {
     "sg-no-mixed-rule-styles": M,
     "sg-rule-quota": M,
     "sg-tier-isolation": M,
+    "sg-rules-owned": A,
 }
 EC2_19 = [
     20,
@@ -40,7 +41,7 @@ EC2_19 = [
 EC2_19 += [8080, 8088, 8888, 9200, 9300]
 
 
-def test_the_pack_lists_exactly_the_ten_policies_with_their_default_levels(pack):
+def test_the_pack_lists_exactly_its_eleven_policies_with_their_default_levels(pack):
     info = pack.info
     assert info.name == "sg-guardrails"
     assert info.version == "0.1.0"  # PulumiPolicy.yaml's, which the engine prefers
@@ -54,6 +55,7 @@ def test_stack_policies_are_stack_policies(pack):
         "sg-no-mixed-rule-styles",
         "sg-rule-quota",
         "sg-tier-isolation",
+        "sg-rules-owned",
     }
     # sg-default-group-closed checks each resource AND the stack; the SDK reports it as a
     # resource policy but also runs it in AnalyzeStack (see test_protocol_default_group).
@@ -63,7 +65,11 @@ def test_stack_policies_are_stack_policies(pack):
 def test_config_schemas_and_the_defaults_the_engine_fills_in(pack):
     defaults = {name: dict(cfg.properties) for name, cfg in pack.policy_config.items()}
     assert defaults["sg-public-ports-allowlist"] == {"authorizedPorts": [80, 443]}
-    assert defaults["sg-no-public-admin-ports"] == {"adminPorts": [22, 3389]}
+    assert defaults["sg-no-public-admin-ports"] == {
+        "adminPorts": [22, 3389],
+        "minPrefixIpv4": 0,
+        "minPrefixIpv6": 0,
+    }
     assert defaults["sg-no-public-high-risk-ports"] == {"highRiskPorts": EC2_19}
     assert defaults["sg-rule-quota"] == {"maxRulesPerDirection": 60}
     assert defaults["sg-tier-isolation"] == {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.policies.unit.sgkit import SG, VPC_IN, VPC_OUT, Res, U, urn
+from tests.policies.unit.sgkit import RULES_EXCLUSIVE, SG, VPC_IN, VPC_OUT, Res, U, urn
 
 KEYS = ("tiered-sg:chain", "tiered-sg:tier", "tiered-sg:position", "tiered-sg:role")
 
@@ -85,6 +85,78 @@ class Stack:
         )
         self.resources.append(res)
         return res
+
+    def exclusive(
+        self, group: str, *, property_dependencies: bool = True, dependencies: bool = True
+    ) -> Res:
+        """``aws.ec2.VpcSecurityGroupRulesExclusive`` owning ``group`` and its rules so far."""
+        rules = [
+            r
+            for r in self.resources
+            if r.type in (VPC_IN, VPC_OUT)
+            and r.property_dependencies.get("securityGroupId") == [urn(SG, group)]
+        ]
+        ids = {
+            d: [r.urn for r in rules if r.type == t] for d, t in (("in", VPC_IN), ("out", VPC_OUT))
+        }
+        props = {
+            "securityGroupId": U if self.preview else self.ids[group],
+            "ingressRuleIds": [
+                U if self.preview else f"sgr-{r.name}" for r in rules if r.type == VPC_IN
+            ],
+            "egressRuleIds": [
+                U if self.preview else f"sgr-{r.name}" for r in rules if r.type == VPC_OUT
+            ],
+        }
+        deps = {"ingressRuleIds": ids["in"], "egressRuleIds": ids["out"]}
+        if property_dependencies:
+            deps["securityGroupId"] = [urn(SG, group)]
+        res = Res(
+            RULES_EXCLUSIVE,
+            f"{group}-rules-exclusive",
+            props,
+            property_dependencies=deps,
+            dependencies=sorted(
+                {*ids["in"], *ids["out"], *([urn(SG, group)] if dependencies else [])}
+            ),
+        )
+        self.resources.append(res)
+        return res
+
+    def foreign_rule(self, name: str, group: str, foreign_id: str, *, port: int = 443) -> Res:
+        """Ingress to ``group`` from an existing group outside the stack, by its literal id."""
+        props = {
+            "securityGroupId": U if self.preview else self.ids[group],
+            "ipProtocol": "tcp",
+            "fromPort": port,
+            "toPort": port,
+            "referencedSecurityGroupId": foreign_id,
+            "description": name,
+        }
+        deps = {"securityGroupId": [urn(SG, group)]}
+        res = Res(VPC_IN, name, props, property_dependencies=deps, dependencies=[urn(SG, group)])
+        self.resources.append(res)
+        return res
+
+    def rule_on_foreign_group(self, name: str, foreign_id: str, *, port: int = 8080) -> Res:
+        """Egress written on an existing group outside the stack (rules-only mode)."""
+        props = {
+            "securityGroupId": foreign_id,
+            "ipProtocol": "tcp",
+            "fromPort": port,
+            "toPort": port,
+            "cidrIpv4": "10.0.0.0/16",
+            "description": name,
+        }
+        res = Res(VPC_OUT, name, props)
+        self.resources.append(res)
+        return res
+
+    def owned(self) -> Stack:
+        """Give every group created so far its exclusive-ownership resource."""
+        for res in [r for r in self.resources if r.type == SG]:
+            self.exclusive(res.name)
+        return self
 
 
 def three_tiers(preview: bool = True, admin: bool = True) -> Stack:

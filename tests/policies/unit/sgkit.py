@@ -46,6 +46,7 @@ NATIVE_SG = "aws-native:ec2:SecurityGroup"
 NATIVE_IN = "aws-native:ec2:SecurityGroupIngress"
 NATIVE_OUT = "aws-native:ec2:SecurityGroupEgress"
 VPC = "aws:ec2/vpc:Vpc"
+RULES_EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
 
 POLICIES = {policy.name: policy for policy in build_policies()}
 PACK_DIR = Path(__file__).resolve().parents[3] / "policies"

@@ -29,8 +29,9 @@ EXPECTED = {
     "sg-no-mixed-rule-styles": "mandatory",
     "sg-rule-quota": "mandatory",
     "sg-tier-isolation": "mandatory",
+    "sg-rules-owned": "advisory",
 }
-STACK_ONLY = {"sg-no-mixed-rule-styles", "sg-rule-quota", "sg-tier-isolation"}
+STACK_ONLY = {"sg-no-mixed-rule-styles", "sg-rule-quota", "sg-tier-isolation", "sg-rules-owned"}
 
 
 def servicer() -> Any:  # the SDK servicer's RPC methods are untyped

@@ -30,7 +30,7 @@ def test_settings_cover_the_contract_properties_with_defaults() -> None:
     schemas = {r.name: {s.key: s.schema() for s in r.settings} for r in POLICIES if r.settings}
     assert {policy: sorted(props) for policy, props in schemas.items()} == {
         "sg-public-ports-allowlist": ["authorizedPorts"],
-        "sg-no-public-admin-ports": ["adminPorts"],
+        "sg-no-public-admin-ports": ["adminPorts", "minPrefixIpv4", "minPrefixIpv6"],
         "sg-no-public-high-risk-ports": ["highRiskPorts"],
         "sg-rule-quota": ["maxRulesPerDirection"],
         "sg-tier-isolation": ["adminPorts", "tagKeys"],
@@ -38,6 +38,9 @@ def test_settings_cover_the_contract_properties_with_defaults() -> None:
     assert schemas[P]["authorizedPorts"]["default"] == [80, 443]
     assert schemas["sg-no-public-admin-ports"]["adminPorts"]["default"] == [22, 3389]
     assert schemas["sg-rule-quota"]["maxRulesPerDirection"]["default"] == 60
+    admin = schemas["sg-no-public-admin-ports"]
+    assert [admin[k]["default"] for k in ("minPrefixIpv4", "minPrefixIpv6")] == [0, 0]
+    assert [admin[k]["maximum"] for k in ("minPrefixIpv4", "minPrefixIpv6")] == [32, 128]
     assert schemas["sg-tier-isolation"]["adminPorts"]["default"] == [22]
     assert schemas["sg-tier-isolation"]["tagKeys"]["default"] == {
         "chain": "tiered-sg:chain",
@@ -177,3 +180,24 @@ def test_a_bad_stack_config_is_reported_too() -> None:
 def test_policies_without_properties_reject_unexpected_ones() -> None:
     outcome = check("sg-no-unrestricted-egress", VPC_IN, vpc_rule(), config={"ports": [1]})
     assert "not a property of this policy" in outcome.violations[0]
+
+
+# In-process: over gRPC the client validates the schema first, as the CLI does.
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"minPrefixIpv4": 33}, "sg-no-public-admin-ports config minPrefixIpv4 33: outside 0..32"),
+        ({"minPrefixIpv6": 129}, "minPrefixIpv6 129: outside 0..128"),
+        ({"minPrefixIpv4": "8"}, "minPrefixIpv4 '8': not an integer"),
+        ({"minPrefixIPv4": 8}, "did you mean 'minPrefixIpv4'?"),
+    ],
+)
+def test_admin_min_prefix_bad_config_is_a_violation_saying_what_and_how(
+    values: dict[str, Any], problem: str
+) -> None:
+    outcome = check(
+        "sg-no-public-admin-ports", VPC_IN, vpc_rule(cidrIpv4="0.0.0.0/0"), config=values
+    )
+    assert len(outcome.violations) == 1
+    assert outcome.violations[0].startswith("Invalid policy config: ")
+    assert problem in outcome.violations[0]

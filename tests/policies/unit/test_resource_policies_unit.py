@@ -157,6 +157,51 @@ def test_admin_config_changes_the_ports() -> None:
     assert check(ADMIN, VPC_IN, props, config={"adminPorts": [2222.0]}).violations
 
 
+NEAR_WORLD = {"minPrefixIpv4": 8, "minPrefixIpv6": 32}
+
+
+@pytest.mark.parametrize(
+    ("field", "cidr", "blocked_by_default", "blocked_near_world"),
+    [
+        ("cidrIpv4", "0.0.0.0/1", False, True),
+        ("cidrIpv4", "10.0.0.0/7", False, True),
+        ("cidrIpv4", "10.0.0.0/8", False, False),
+        ("cidrIpv4", "0.0.0.0/0", True, True),
+        ("cidrIpv6", "2000::/3", False, True),
+        ("cidrIpv6", "2001:db8::/31", False, True),
+        ("cidrIpv6", "2001:db8::/32", False, False),
+        ("cidrIpv6", "::/0", True, True),
+    ],
+)
+def test_admin_min_prefix_counts_near_world_cidrs_as_the_world(
+    field: str, cidr: str, blocked_by_default: bool, blocked_near_world: bool
+) -> None:
+    props = vpc_rule("tcp", 22, **{field: cidr})
+    assert bool(check(ADMIN, VPC_IN, props).violations) == blocked_by_default
+    assert bool(check(ADMIN, VPC_IN, props, config=NEAR_WORLD).violations) == blocked_near_world
+
+
+def test_admin_near_world_message_does_not_claim_the_whole_internet() -> None:
+    props = vpc_rule("tcp", 22, cidrIpv4="0.0.0.0/1")
+    outcome = check(ADMIN, VPC_IN, props, name="ssh", config={"minPrefixIpv4": 8})
+    assert outcome.violations == [
+        "Security group rule 'ssh' allows ingress tcp 22 from 0.0.0.0/1, which opens admin port "
+        "22 to nearly the whole internet. Fix: Allow SSH/RDP only from an admin CIDR (e.g. "
+        "203.0.113.10/32) or an admin security group, or use AWS Systems Manager Session "
+        "Manager instead of an open port."
+    ]
+
+
+def test_admin_min_prefix_of_one_family_leaves_the_other_alone() -> None:
+    props = vpc_rule("tcp", 22, cidrIpv6="2000::/3")
+    assert check(ADMIN, VPC_IN, props, config={"minPrefixIpv4": 32}).clean
+
+
+def test_other_world_policies_keep_the_strict_world() -> None:
+    props = vpc_rule("tcp", 3306, cidrIpv4="0.0.0.0/1")
+    assert check(HIGH_RISK, VPC_IN, props).clean
+
+
 def test_admin_unknown_port_is_a_note_not_a_block() -> None:
     outcome = check(ADMIN, VPC_IN, ingress_on(VPC_IN, "tcp", U))
     assert not outcome.violations

@@ -10,6 +10,7 @@ from sg_guardrails.topology import ResolvedRule, ResourceRecord, StackGraph, ana
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
+    RULES_EXCLUSIVE,
     SG,
     VPC,
     VPC_IN,
@@ -189,6 +190,34 @@ def test_unresolved_flows_say_why() -> None:
     (flow,) = flows(analyze(rows))
     assert flow.group.kind == "unresolved" and flow.peer.kind == "unresolved"
     assert "unknown in preview" in flow.peer.label
+
+
+def test_a_group_outside_the_stack_is_an_external_endpoint_in_preview_and_at_up() -> None:
+    for preview in (True, False):
+        stack = three_tiers(preview=preview, admin=False)
+        stack.foreign_rule("web-in-from-alb", "web", "sg-0123456789abcdef0")
+        stack.rule_on_foreign_group("alb-out", "sg-0123456789abcdef0")
+        found = {
+            (f.source.kind, f.source.label, f.destination.label)
+            for f in flows(analyze(records(stack)))
+            if "sg-0123456789abcdef0" in f.source.label
+        }
+        assert found == {
+            ("external", "sg-0123456789abcdef0 (outside this stack)", "web"),
+            ("external", "sg-0123456789abcdef0 (outside this stack)", "10.0.0.0/16"),
+        }
+
+
+def test_owners_resolve_like_rules_and_know_groups_outside_the_stack() -> None:
+    stack = three_tiers(preview=True, admin=False).owned()
+    owners = {o.name: o for o in analyze(records(stack)).owners}
+    assert {n: (o.group_urn, o.via) for n, o in owners.items()} == {
+        f"{g}-rules-exclusive": (urn(SG, g), "propertyDependencies") for g in ("web", "app", "db")
+    }
+    owned_by_id = {"securityGroupId": "sg-9"}
+    foreign = ResourceRecord(RULES_EXCLUSIVE, urn(RULES_EXCLUSIVE, "x"), owned_by_id)
+    (owner,) = analyze([foreign]).owners
+    assert (owner.group_urn, owner.external_id) == (None, "sg-9")
 
 
 def test_self_in_outputs_mirrors_a_rule_resource_referencing_the_group_itself() -> None:
