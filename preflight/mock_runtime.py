@@ -26,6 +26,7 @@ from preflight.errors import PreflightError
 DEFAULT_VPC_ID = "vpc-0a1b2c3d4e5f60718"
 ACCOUNT = "123456789012"
 _ID_PREFIXES = {
+    "aws:ec2/vpc:Vpc": "vpc",
     "aws:ec2/securityGroup:SecurityGroup": "sg",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",

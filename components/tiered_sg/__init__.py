@@ -17,6 +17,7 @@ from tiered_sg.chain import TieredSecurityGroups, plan_chain
 from tiered_sg.chain_spec import ChainSpec
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.group_spec import GroupSpec
 from tiered_sg.naming import rule_name
 from tiered_sg.peers import Family, Peer, PeerKind
 from tiered_sg.plan import GroupPlan, Topology
@@ -35,6 +36,7 @@ __all__ = [
     "EgressArgs",
     "Family",
     "GroupPlan",
+    "GroupSpec",
     "ManagedSecurityGroup",
     "ManagedSecurityGroupArgs",
     "Peer",

@@ -14,7 +14,9 @@ Group ids are unknown in preview, so a rule's group is found, in order: by a kno
 engine records which resource an input came from); through ``dependencies`` when that leaves a
 single group. A rule on a VPC's ``defaultSecurityGroupId`` belongs to that VPC's default group.
 A known id that matches nothing is a group outside the stack (``external_id``): never ours.
-``aws.ec2.VpcSecurityGroupRulesExclusive`` resources are found the same way (``owners``).
+``aws.ec2.VpcSecurityGroupRulesExclusive`` resources are found the same way (``owners``), and so is
+the VPC whose default group an ``aws.ec2.DefaultSecurityGroup`` adopts (``adopters``, through its
+``vpcId``, matched against the ids and URNs of the stack's ``vpcs``).
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ DEFAULT_GROUP_SUFFIX: Final = "#defaultSecurityGroup"
 # Owns a group's whole rule set: revokes every rule whose id it does not list. Not a rule.
 RULES_EXCLUSIVE: Final = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
 _OWNED_GROUP_FIELD: Final = "securityGroupId"
+# VPCs the stack creates: AWS gives each a default security group of its own (DefaultVpc adopts
+# the region's existing default VPC, which the stack does not create).
+CREATED_VPC_TYPES: Final = frozenset({"aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"})
+_ADOPTED_VPC_FIELD: Final = "vpcId"
 
 
 class ResourceRecord(NamedTuple):
@@ -144,6 +150,40 @@ class Owner:
 
 
 @dataclass(frozen=True)
+class Vpc:
+    """A VPC of the stack: any type of ``VPC_DEFAULT_GROUP_OUTPUT``; ``vpc_id`` once known."""
+
+    urn: str
+    resource_type: str
+    vpc_id: str | None
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.urn)
+
+    @property
+    def created(self) -> bool:
+        """The stack creates it, so AWS creates its default group too."""
+        return self.resource_type in CREATED_VPC_TYPES
+
+
+@dataclass(frozen=True)
+class Adopter:
+    """An ``aws.ec2.DefaultSecurityGroup``: the resource that adopts a VPC's default group, and
+    the VPC it resolved to (``via`` and ``external_id``, a known VPC id outside the stack, as for
+    a rule)."""
+
+    urn: str
+    vpc_urn: str | None
+    via: str
+    external_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return resource_name(self.urn)
+
+
+@dataclass(frozen=True)
 class StackGraph:
     """A stack's security groups and every rule resolved to its group (what ``analyze`` returns)."""
 
@@ -153,6 +193,8 @@ class StackGraph:
     # the provider reads every rule of a group back into its ``ingress``/``egress`` outputs.
     mirrored: tuple[ResolvedRule, ...] = ()
     owners: tuple[Owner, ...] = ()
+    vpcs: tuple[Vpc, ...] = ()
+    adopters: tuple[Adopter, ...] = ()
 
     def rules_of(self, group_urn: str) -> tuple[ResolvedRule, ...]:
         return self._rules_by_group.get(group_urn, ())
@@ -237,6 +279,7 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
     rows = [r if isinstance(r, ResourceRecord) else ResourceRecord(*r) for r in records]
     index = _Index()
     inline_sources: list[tuple[ResourceRecord, Group]] = []
+    vpcs: list[Vpc] = []
     for row in rows:
         # ``plain`` only where the props are read here: rule rows, most of a stack, are
         # normalised (which makes its own plain copy) in ``_attached``.
@@ -246,7 +289,9 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
             index.add(group, ids=_ids(props))
             inline_sources.append((row, group))
         elif row.type in VPC_DEFAULT_GROUP_OUTPUT:
-            _add_vpc_default_group(row, plain(row.props), index)
+            props = plain(row.props)
+            _add_vpc_default_group(row, props, index)
+            vpcs.append(_vpc(row, props))
 
     attached = [rule for row in rows if row.type in RULE_TYPES for rule in _attached(row, index)]
     owners = [_owner(row, index) for row in rows if row.type == RULES_EXCLUSIVE]
@@ -255,9 +300,50 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
     is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() parses CIDRs
     kept = [r for r, mirror in zip(inline, is_mirror, strict=True) if not mirror]
     mirrored = [r for r, mirror in zip(inline, is_mirror, strict=True) if mirror]
+    vpc_ids = {vpc.vpc_id: vpc.urn for vpc in reversed(vpcs) if vpc.vpc_id is not None}
+    vpc_urns = frozenset(vpc.urn for vpc in vpcs)
+    adopters = [
+        _adopter(row, vpc_ids, vpc_urns) for row in rows if row.type == DEFAULT_SECURITY_GROUP
+    ]
     return StackGraph(
-        MappingProxyType(index.groups), tuple(kept + attached), tuple(mirrored), tuple(owners)
+        MappingProxyType(index.groups),
+        tuple(kept + attached),
+        tuple(mirrored),
+        tuple(owners),
+        tuple(vpcs),
+        tuple(adopters),
     )
+
+
+def _vpc(row: ResourceRecord, props: Any) -> Vpc:
+    # ``vpcId``: AWS Native's output; the classic provider's VPC id is its ``id``.
+    ids = [props.get(k) for k in ("id", "vpcId")] if isinstance(props, Mapping) else []
+    vpc_id = next((v for v in ids if isinstance(v, str) and v), None)
+    return Vpc(row.urn, row.type, vpc_id)
+
+
+def _adopter(row: ResourceRecord, vpc_ids: Mapping[str, str], vpc_urns: frozenset[str]) -> Adopter:
+    """The VPC a ``DefaultSecurityGroup`` adopts the default group of: by a known ``vpcId``, else
+    through ``propertyDependencies`` of ``vpcId``, else through ``dependencies`` when that leaves
+    a single VPC (a rule's group is found the same way)."""
+    props = plain(row.props)
+    value = props.get(_ADOPTED_VPC_FIELD) if isinstance(props, Mapping) else None
+    vpc_id = value if isinstance(value, str) and value else None
+    if vpc_id is not None and vpc_id in vpc_ids:
+        return Adopter(row.urn, vpc_ids[vpc_id], "id")
+    deps = row.property_dependencies.get(_ADOPTED_VPC_FIELD, ())
+    found = [urn for urn in dict.fromkeys(deps) if urn in vpc_urns]
+    if len(found) == 1:
+        return Adopter(row.urn, found[0], "propertyDependencies")
+    if found:
+        return Adopter(row.urn, None, f"{_ADOPTED_VPC_FIELD} depends on several VPCs")
+    if vpc_id is not None:
+        return Adopter(row.urn, None, f"{vpc_id} is not a VPC of this stack", vpc_id)
+    found = [urn for urn in dict.fromkeys(row.dependencies) if urn in vpc_urns]
+    if len(found) == 1:
+        return Adopter(row.urn, found[0], "dependencies")
+    reason = f"{_ADOPTED_VPC_FIELD} is unknown in preview and has no recorded dependency"
+    return Adopter(row.urn, None, reason)
 
 
 def _add_vpc_default_group(row: ResourceRecord, props: Any, index: _Index) -> None:

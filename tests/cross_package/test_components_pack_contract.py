@@ -154,3 +154,32 @@ def test_our_own_stacks_are_silent_under_rules_owned(stack):
     for mode in ("preview", "up"):
         result = run_preflight(ROOT, config, PACK_DIR, mode=mode)  # type: ignore[arg-type]
         assert not result.verdicts.diagnostics, (stack, mode)
+
+
+# A program that creates its VPC: AWS gives it a default group, which the chain adopts and closes
+# only with close_default_group.
+VPC = "aws:ec2/vpc:Vpc"
+CHAIN_IN_NEW_VPC = """\
+import pulumi_aws as aws
+from tiered_sg import TieredSecurityGroups
+
+vpc = aws.ec2.Vpc("main", cidr_block="10.0.0.0/16")
+chain = TieredSecurityGroups(
+    "shop",
+    {{"vpc_id": vpc.id, "close_default_group": {close}}},
+)
+"""
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_default_group_adopted_fires_on_a_new_vpc_unless_the_chain_closes_its_group(tmp_path, mode):
+    open_default = preflight(tmp_path, CHAIN_IN_NEW_VPC.format(close=False), mode)
+    findings = open_default.verdicts.for_policy("sg-default-group-adopted")
+    vpc = next(r.urn for r in open_default.resources if r.type == VPC)
+    assert [(d.urn, d.enforcement_level) for d in findings] == [(vpc, "advisory")]
+    assert "VPC 'main'" in findings[0].message
+    assert "close_default_group" in findings[0].message
+
+    closed = preflight(tmp_path, CHAIN_IN_NEW_VPC.format(close=True), mode)
+    assert not closed.verdicts.for_policy("sg-default-group-adopted")
+    assert not closed.verdicts.for_policy("sg-default-group-closed")

@@ -10,6 +10,7 @@ from typing import Final
 
 from ..policy_record import PolicyRecord
 from . import (
+    default_group_adopted,
     default_group_closed,
     no_mixed_rule_styles,
     no_public_admin_ports,
@@ -35,4 +36,5 @@ POLICIES: Final[tuple[PolicyRecord, ...]] = (
     rule_quota.POLICY,
     tier_isolation.POLICY,
     rules_owned.POLICY,
+    default_group_adopted.POLICY,
 )

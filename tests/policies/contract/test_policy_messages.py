@@ -12,6 +12,7 @@ from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
     SG,
+    VPC,
     VPC_IN,
     VPC_OUT,
     Outcome,
@@ -49,6 +50,11 @@ def _unowned_rules() -> Outcome:
     stack.exclusive("web")
     stack.exclusive("app")
     return check_stack("sg-rules-owned", stack.resources)
+
+
+def _unadopted_vpc() -> Outcome:
+    vpc = Res(VPC, "main", {"cidrBlock": "10.0.0.0/16", "id": "vpc-0123456789abcdef0"})
+    return check_stack("sg-default-group-adopted", [vpc])
 
 
 def _resource(policy: str, type_: str, props: dict[str, Any], name: str) -> Callable[[], Outcome]:
@@ -147,6 +153,14 @@ CASES: dict[str, tuple[Callable[[], Outcome], str]] = {
         "Fix: register aws.ec2.VpcSecurityGroupRulesExclusive with this group's id as "
         "securityGroupId and the ids of all its rules in ingressRuleIds and egressRuleIds (with "
         "the tiered-sg components: leave exclusive_rules on).",
+    ),
+    "sg-default-group-adopted": (
+        _unadopted_vpc,
+        "VPC 'main' gets a default security group from AWS that allows all traffic between its "
+        "members and all outbound traffic, and nothing in this stack adopts it, so AWS Security "
+        "Hub EC2.2 fails once the VPC exists. Fix: adopt it with "
+        "aws.ec2.DefaultSecurityGroup(vpc_id=<this VPC's id>) and no ingress or egress (with the "
+        "tiered-sg components: closeDefaultGroup / close_default_group).",
     ),
 }
 

@@ -101,7 +101,8 @@ def test_a_bad_level_or_unknown_policy_is_rejected(configured):
     with pytest.raises(PolicyConfigError, match="'blocking' is not a valid enforcement level"):
         configured({"sg-rule-quota": "blocking"})
     with pytest.raises(
-        PolicyConfigError, match=r"'sg-no-public-ssh'.*its policies are: sg-default-group-closed"
+        PolicyConfigError,
+        match=r"'sg-no-public-ssh'.*its policies are: sg-default-group-adopted, sg-default-group-c",
     ):
         configured({"sg-no-public-ssh": "mandatory"})
 

@@ -16,6 +16,7 @@ DEFAULT_LEVELS = {
     "sg-rule-quota": M,
     "sg-tier-isolation": M,
     "sg-rules-owned": A,
+    "sg-default-group-adopted": A,
 }
 EC2_19 = [
     20,
@@ -41,7 +42,7 @@ EC2_19 = [
 EC2_19 += [8080, 8088, 8888, 9200, 9300]
 
 
-def test_the_pack_lists_exactly_its_eleven_policies_with_their_default_levels(pack):
+def test_the_pack_lists_exactly_its_twelve_policies_with_their_default_levels(pack):
     info = pack.info
     assert info.name == "sg-guardrails"
     assert info.version == "0.1.0"  # PulumiPolicy.yaml's, which the engine prefers
@@ -56,6 +57,7 @@ def test_stack_policies_are_stack_policies(pack):
         "sg-rule-quota",
         "sg-tier-isolation",
         "sg-rules-owned",
+        "sg-default-group-adopted",
     }
     # sg-default-group-closed checks each resource AND the stack; the SDK reports it as a
     # resource policy but also runs it in AnalyzeStack (see test_protocol_default_group).

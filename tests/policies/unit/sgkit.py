@@ -107,6 +107,7 @@ class Outcome:
     violations: list[str] = field(default_factory=list)
     urns: list[str | None] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)  # every diagnostic's enforcement level
 
     @property
     def clean(self) -> bool:
@@ -123,11 +124,14 @@ def _run(policy_name: str, args: Any) -> Outcome:
     def report(message: str, urn_: str | None = None) -> None:
         outcome.violations.append(message)
         outcome.urns.append(urn_)
+        level = POLICIES[policy_name].enforcement_level
+        outcome.levels.append(level.value if level else "advisory")
 
     try:
         POLICIES[policy_name].validate(args, report)
     except UnknownValueError as error:
         outcome.notes.append(error.message)
+        outcome.levels.append("advisory")  # the SDK files preview notes as advisory
     return outcome
 
 
@@ -144,6 +148,7 @@ def _over_grpc(
             pack.configure(None)
     outcome = Outcome()
     for diagnostic in result.for_policy(policy_name):
+        outcome.levels.append(str(diagnostic.enforcement_level.value))
         if (
             diagnostic.message.startswith("can't run policy ")
             and _PREVIEW_NOTE in diagnostic.message

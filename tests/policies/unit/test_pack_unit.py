@@ -30,8 +30,15 @@ EXPECTED = {
     "sg-rule-quota": "mandatory",
     "sg-tier-isolation": "mandatory",
     "sg-rules-owned": "advisory",
+    "sg-default-group-adopted": "advisory",
 }
-STACK_ONLY = {"sg-no-mixed-rule-styles", "sg-rule-quota", "sg-tier-isolation", "sg-rules-owned"}
+STACK_ONLY = {
+    "sg-no-mixed-rule-styles",
+    "sg-rule-quota",
+    "sg-tier-isolation",
+    "sg-rules-owned",
+    "sg-default-group-adopted",
+}
 
 
 def servicer() -> Any:  # the SDK servicer's RPC methods are untyped

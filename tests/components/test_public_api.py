@@ -1,0 +1,42 @@
+"""The names ``tiered_sg`` exports are its Python interface: a change here is a CHANGELOG entry."""
+
+import tiered_sg
+
+
+def test_exported_names_are_exactly_the_documented_interface():
+    assert tiered_sg.__all__ == [
+        "NAMESPACE",
+        "RULES_PER_DIRECTION",
+        "SERVICES",
+        "ChainConfig",
+        "ChainSpec",
+        "Direction",
+        "EgressArgs",
+        "Family",
+        "GroupPlan",
+        "GroupSpec",
+        "ManagedSecurityGroup",
+        "ManagedSecurityGroupArgs",
+        "Peer",
+        "PeerKind",
+        "Port",
+        "Protocol",
+        "Rule",
+        "RuleArgs",
+        "TierArgs",
+        "TieredSecurityGroups",
+        "TieredSecurityGroupsArgs",
+        "TieredSgError",
+        "Topology",
+        "check_quota",
+        "count_rules",
+        "parse_config",
+        "plan_chain",
+        "read_config",
+        "rule_name",
+    ]
+
+
+def test_every_exported_name_exists():
+    missing = [name for name in tiered_sg.__all__ if not hasattr(tiered_sg, name)]
+    assert missing == []
