@@ -3,9 +3,12 @@
 A: ``TieredSecurityGroups`` with 10 tiers x 50 ports, public IPv4 + IPv6 entry: 10 groups and
 1,000 rule resources (100 public ingress on tier 0; on each later tier 50 ingress from the
 previous group and 50 matching egress on that group), plus 11 component resources.
-B (floor): a bare program registering the same 10 ``aws.ec2.SecurityGroup`` and the same 1,000
+Each group also gets an ``aws.ec2.VpcSecurityGroupRulesExclusive`` (``<group>-rules-exclusive``)
+listing its rules' ``security_group_rule_id``s.
+B (floor): a bare program registering the same 10 ``aws.ec2.SecurityGroup``, the same 1,000
 ``aws.vpc.SecurityGroupIngressRule``/``EgressRule`` with the same inputs (group ids as Outputs,
-descriptions, tags), no components and no validation.
+descriptions, tags) and the same 10 ``VpcSecurityGroupRulesExclusive`` listing each group's rule
+ids, no components and no validation.
 Runs alternate A, B, A, B ... under identical mocks; the ratio of medians is the component's cost.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import pulumi
 import pulumi_aws as aws
 
 from bench.runtime import run_under_mocks
@@ -63,9 +67,12 @@ def floor_program() -> None:
         )
         for i in range(TIERS)
     ]
+    # Each group's rule ids by direction, for its exclusive rule ownership.
+    ingress: list[list[pulumi.Output[str]]] = [[] for _ in range(TIERS)]
+    egress: list[list[pulumi.Output[str]]] = [[] for _ in range(TIERS)]
     for port in range(10000, 10000 + PORTS_PER_TIER):
         for family, cidr in (("ipv4", "0.0.0.0/0"), ("ipv6", "::/0")):
-            aws.vpc.SecurityGroupIngressRule(
+            public = aws.vpc.SecurityGroupIngressRule(
                 f"bench-t0-in-tcp-{port}-from-{family}",
                 security_group_id=groups[0].id,
                 ip_protocol="tcp",
@@ -76,10 +83,11 @@ def floor_program() -> None:
                 description=f"tcp {port} from {cidr}",
                 tags=_tags(0),
             )
+            ingress[0].append(public.security_group_rule_id)
     for i in range(1, TIERS):
         previous, group = groups[i - 1], groups[i]
         for port in range(10000, 10000 + PORTS_PER_TIER):
-            aws.vpc.SecurityGroupIngressRule(
+            inbound = aws.vpc.SecurityGroupIngressRule(
                 f"bench-t{i}-in-tcp-{port}-from-t{i - 1}",
                 security_group_id=group.id,
                 ip_protocol="tcp",
@@ -89,7 +97,7 @@ def floor_program() -> None:
                 description=f"tcp {port} from t{i - 1}",
                 tags=_tags(i),
             )
-            aws.vpc.SecurityGroupEgressRule(
+            outbound = aws.vpc.SecurityGroupEgressRule(
                 f"bench-t{i - 1}-out-tcp-{port}-to-t{i}",
                 security_group_id=previous.id,
                 ip_protocol="tcp",
@@ -99,6 +107,15 @@ def floor_program() -> None:
                 description=f"tcp {port} to t{i}",
                 tags=_tags(i - 1),
             )
+            ingress[i].append(inbound.security_group_rule_id)
+            egress[i - 1].append(outbound.security_group_rule_id)
+    for i, group in enumerate(groups):
+        aws.ec2.VpcSecurityGroupRulesExclusive(
+            f"bench-t{i}-rules-exclusive",
+            security_group_id=group.id,
+            ingress_rule_ids=ingress[i],
+            egress_rule_ids=egress[i],
+        )
 
 
 def run(rounds: int = 5) -> dict[str, Any]:
@@ -121,7 +138,7 @@ def run(rounds: int = 5) -> dict[str, Any]:
     chain, floor = samples["chain"], samples["floor"]
     return {
         "resources": chain_resources,
-        "rules": chain_resources - TIERS,
+        "rules": chain_resources - 2 * TIERS,  # less the groups and their exclusive resources
         "components": TIERS + 1,
         "chain": chain.as_dict(),
         "floor": floor.as_dict(),

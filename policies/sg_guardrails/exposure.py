@@ -10,22 +10,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .fields import Network, is_world, parse_cidr
-from .model import ALL, TCP, UDP, NormalizedRule, PortRange, TrafficDirection, UnknownField
+from .fields import is_world
+from .model import (
+    ALL,
+    TCP,
+    UDP,
+    Cidr,
+    NormalizedRule,
+    PortRange,
+    TrafficDirection,
+    UnknownField,
+)
 
 _UNKNOWN_DIRECTION = UnknownField("direction", "direction", "unknown", "is not known")
 
 # A traffic test: (what was hit, or None) and the gaps that left it undecided.
 TrafficTest = Callable[[NormalizedRule], tuple[str | None, tuple[UnknownField, ...]]]
 # Which networks a policy treats as the whole internet (``is_world``: prefix length 0).
-WorldTest = Callable[[Network], bool]
+WorldTest = Callable[[Cidr], bool]
 
 
 def shorter_than(min_prefix_ipv4: int, min_prefix_ipv6: int) -> WorldTest:
     """The world, plus any network whose prefix is shorter than its family's minimum."""
+    if min_prefix_ipv4 <= 0 and min_prefix_ipv6 <= 0:
+        return is_world  # no prefix length is below 0: the same test, without a closure per call
     minimum = {4: min_prefix_ipv4, 6: min_prefix_ipv6}
 
-    def test(network: Network) -> bool:
+    def test(network: Cidr) -> bool:
         return is_world(network) or network.prefixlen < minimum[network.version]
 
     return test
@@ -48,12 +59,15 @@ class Judgement:
 
 def world_cidrs(rule: NormalizedRule, world: WorldTest = is_world) -> tuple[str, ...]:
     """The rule's CIDRs meaning "the whole internet" (by default prefix length 0, either family)."""
-    worlds: list[str] = []
-    for cidr in rule.cidrs:
-        parsed = parse_cidr(cidr, "cidr")
-        if not isinstance(parsed, UnknownField) and world(parsed[1]):
-            worlds.append(cidr)
-    return tuple(worlds)
+    networks = rule.networks  # parsed once, by normalisation
+    if not networks:
+        return ()
+    found = [
+        cidr
+        for cidr, network in zip(rule.cidrs, networks, strict=True)
+        if network is not None and world(network)
+    ]
+    return tuple(found)
 
 
 def judge_world_open(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from typing import Any, Final
 
@@ -15,7 +14,10 @@ from .model import (
     TCP,
     UDP,
     Aspect,
+    Cidr,
+    Network,
     UnknownField,
+    network,
 )
 from .values import UnknownValue
 
@@ -87,9 +89,6 @@ def parse_port(value: Any, field: str) -> int | UnknownField:
     return number
 
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
 def parse_cidr(value: Any, field: str) -> tuple[str, Network] | UnknownField:
     """The CIDR as written (trimmed) and its network; host bits are allowed (AWS masks them)."""
     if isinstance(value, UnknownValue):
@@ -103,15 +102,7 @@ def parse_cidr(value: Any, field: str) -> tuple[str, Network] | UnknownField:
     return text, parsed
 
 
-def network(text: str) -> Network | None:
-    """``ipaddress.ip_network(text, strict=False)``, or None when ``text`` is not a CIDR."""
-    try:
-        return ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        return None
-
-
-def is_world(network: Network) -> bool:
+def is_world(network: Network | Cidr) -> bool:
     """Prefix length 0 means every address of the family: 0.0.0.0/0, ::/0, 0::/0, 1.2.3.4/0…"""
     return network.prefixlen == 0
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 TrafficDirection = Literal["ingress", "egress"]
 # What a missing piece of a rule prevents us from knowing; the checks skip only that part.
@@ -24,6 +25,37 @@ MIN_PORT: Final = 0
 MAX_PORT: Final = 65535
 
 EMPTY_TAGS: Final[Mapping[str, str]] = MappingProxyType({})
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def network(text: str) -> Network | None:
+    """``ipaddress.ip_network(text, strict=False)``, or None when ``text`` is not a CIDR."""
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+class Cidr(NamedTuple):
+    """What the checks need of a parsed CIDR: its network, canonically (``10.0.0.5/8`` ->
+    ``10.0.0.0/8``), IP version and prefix length. Plain values, not the ``ipaddress`` objects:
+    a rule holding them adds nothing for the garbage collector to track, and a large stack's
+    graph holds one per CIDR of every rule."""
+
+    network: str
+    version: int
+    prefixlen: int
+
+
+def cidr_of(parsed: Network) -> Cidr:
+    return Cidr(str(parsed), parsed.version, parsed.prefixlen)
+
+
+def parse_network(text: str) -> Cidr | None:
+    """``cidr_of(network(text))``, or None when ``text`` is not a CIDR."""
+    parsed = network(text)
+    return None if parsed is None else cidr_of(parsed)
 
 
 @dataclass(frozen=True, order=True)
@@ -100,10 +132,21 @@ class NormalizedRule:
     icmp: tuple[int, int] | None = None
     # AWS's own allow-all egress that aws-native keeps when no egress is declared.
     implicit: bool = False
+    # The network of each of ``cidrs``, in the same order (None where one does not parse).
+    # Normalisation parses every CIDR anyway and passes them here, so the policies, the topology
+    # and the quota never parse a rule's CIDRs again. Derived from the CIDRs, so not compared.
+    parsed_cidrs: tuple[Cidr | None, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def cidrs(self) -> tuple[str, ...]:
         return self.ipv4_cidrs + self.ipv6_cidrs
+
+    @property
+    def networks(self) -> tuple[Cidr | None, ...]:
+        """The network each of ``cidrs`` names (same order), None where one is not a CIDR."""
+        if self.parsed_cidrs is not None:
+            return self.parsed_cidrs
+        return tuple(parse_network(cidr.strip()) for cidr in self.cidrs)  # built without them
 
     def unknowns_for(self, *aspects: Aspect) -> tuple[UnknownField, ...]:
         """Unknown parts that matter to a check needing ``aspects`` (whole-rule gaps always do)."""

@@ -28,6 +28,7 @@ from .model import (
     ICMPV6,
     TCP,
     UDP,
+    Cidr,
     NormalizedResource,
     NormalizedRule,
     PeerRef,
@@ -36,6 +37,7 @@ from .model import (
     ResourceKind,
     TrafficDirection,
     UnknownField,
+    cidr_of,
 )
 from .values import UnknownValue, plain
 
@@ -286,6 +288,8 @@ def _rule(
 
     ipv4: list[str] = []
     ipv6: list[str] = []
+    ipv4_networks: list[Cidr] = []
+    ipv6_networks: list[Cidr] = []
     for field in shape.ipv4 + shape.ipv6:
         value = item.get(field)
         if isinstance(value, UnknownValue):
@@ -298,7 +302,12 @@ def _rule(
                 gaps.append(parsed)
             else:
                 # File by the parsed family: an IPv6 CIDR in an IPv4 field is still a source.
-                (ipv4 if parsed[1].version == 4 else ipv6).append(parsed[0])
+                if parsed[1].version == 4:
+                    ipv4.append(parsed[0])
+                    ipv4_networks.append(cidr_of(parsed[1]))
+                else:
+                    ipv6.append(parsed[0])
+                    ipv6_networks.append(cidr_of(parsed[1]))
 
     peers: list[PeerRef] = []
     for field in shape.groups:
@@ -329,6 +338,7 @@ def _rule(
         unknowns=tuple(gaps),
         origin=origin,
         icmp=icmp,
+        parsed_cidrs=(*ipv4_networks, *ipv6_networks),
     )
 
 
@@ -395,7 +405,10 @@ def _tags(value: Any, as_list: bool) -> Mapping[str, str]:
 
 def _opaque(direction: TrafficDirection | None, origin: str, gap: UnknownField) -> NormalizedRule:
     """A rule we cannot see into: every check that could apply must say so."""
-    return NormalizedRule(direction, None, None, unknowns=(gap,), origin=origin)
+    return NormalizedRule(direction, None, None, unknowns=(gap,), origin=origin, parsed_cidrs=())
+
+
+_IPV4_WORLD: Final = Cidr("0.0.0.0/0", 4, 0)
 
 
 def _aws_default_egress(key: str) -> NormalizedRule:
@@ -404,6 +417,7 @@ def _aws_default_egress(key: str) -> NormalizedRule:
         ALL,
         EVERY_PORT,
         ipv4_cidrs=("0.0.0.0/0",),
+        parsed_cidrs=(_IPV4_WORLD,),
         description=f"AWS default egress, kept because {key} is not set",
         origin="AWS default egress",
         implicit=True,

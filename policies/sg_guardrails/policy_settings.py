@@ -44,6 +44,8 @@ class PolicyConfig:
         cls, policy: str, settings: Sequence[Setting], values: Mapping[str, Any]
     ) -> PolicyConfig:
         """Reject misspelt properties: the CLI's schema does not forbid extra keys."""
+        if not values:
+            return cls(policy, values)  # the usual case, once per policy and resource
         known = {s.key for s in settings} | {ENFORCEMENT_LEVEL_KEY}
         for key in values:
             if key not in known:

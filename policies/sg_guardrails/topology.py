@@ -28,16 +28,16 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, Final, Literal, NamedTuple
 
-from .fields import is_world, parse_cidr
+from .fields import is_world
 from .model import (
     ALL,
     EMPTY_TAGS,
     EVERY_PORT,
+    Cidr,
     NormalizedRule,
     PeerRef,
     PortRange,
     TrafficDirection,
-    UnknownField,
 )
 from .normalize import DEFAULT_SECURITY_GROUP, GROUP_TYPES, RULE_TYPES, normalize_resource
 from .values import plain
@@ -297,7 +297,7 @@ def analyze(records: Iterable[ResourceRecord | Sequence[Any]]) -> StackGraph:
     owners = [_owner(row, index) for row in rows if row.type == RULES_EXCLUSIVE]
     inline = [rule for row, group in inline_sources for rule in _inline(row, group, index)]
     declared = {(r.group_urn, atom) for r in attached for atom in atoms(r)}
-    is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() parses CIDRs
+    is_mirror = [_mirrors(r, declared) for r in inline]  # once per rule: atoms() is not free
     kept = [r for r, mirror in zip(inline, is_mirror, strict=True) if not mirror]
     mirrored = [r for r, mirror in zip(inline, is_mirror, strict=True) if mirror]
     vpc_ids = {vpc.vpc_id: vpc.urn for vpc in reversed(vpcs) if vpc.vpc_id is not None}
@@ -487,6 +487,15 @@ Atom = tuple[Any, ...]
 
 def atoms(resolved: ResolvedRule) -> list[Atom]:
     """The AWS rules this rule expands to: one per peer (CIDR, group, prefix list)."""
+    return [atom for atom, _ in family_atoms(resolved)]
+
+
+_BOTH_FAMILIES: Final = (4, 6)
+
+
+def family_atoms(resolved: ResolvedRule) -> list[tuple[Atom, tuple[int, ...]]]:
+    """``atoms``, each with the IP families AWS counts it in: a CIDR in its own (IPv4 when it
+    does not parse), a group or prefix-list reference once in each."""
     rule = resolved.rule
     ports: PortRange | tuple[int, int] | None = rule.ports
     if rule.protocol == ALL:
@@ -494,21 +503,19 @@ def atoms(resolved: ResolvedRule) -> list[Atom]:
     elif rule.icmp is not None:
         ports = rule.icmp
     traffic = (rule.direction, rule.protocol, ports)
-    result: list[Atom] = []
-    for cidr in rule.cidrs:
-        result.append((*traffic, "cidr", _cidr_atom(cidr)))
+    result: list[tuple[Atom, tuple[int, ...]]] = []
+    for cidr, network in zip(rule.cidrs, rule.networks, strict=True):
+        # The network a CIDR names, canonically (``10.0.0.5/8`` -> ``10.0.0.0/8``); else the text.
+        if network is None:
+            result.append(((*traffic, "cidr", cidr), (4,)))
+        else:
+            result.append(((*traffic, "cidr", network.network), (network.version,)))
     for peer in rule.other_sources:
         target = next((p.group_urn for p in resolved.peers if p.peer == peer), None)
         # ``self`` and a reference to the group's own id are the same AWS rule.
         kind = "group" if peer.kind == "self" else peer.kind
-        result.append((*traffic, kind, target or peer.value or id(peer)))
+        result.append(((*traffic, kind, target or peer.value or id(peer)), _BOTH_FAMILIES))
     return result
-
-
-def _cidr_atom(cidr: str) -> str:
-    """The network a CIDR names, canonically (``10.0.0.5/8`` -> ``10.0.0.0/8``); else the text."""
-    parsed = parse_cidr(cidr, "cidr")
-    return str(parsed[1]) if not isinstance(parsed, UnknownField) else cidr
 
 
 def _mirrors(rule: ResolvedRule, declared: set[tuple[str | None, Atom]]) -> bool:
@@ -561,17 +568,19 @@ class _Endpoints:
             endpoint = self._groups[urn] = Endpoint("group", self.graph.groups[urn].name, urn)
         return endpoint
 
-    def cidr(self, cidr: str) -> Endpoint:
+    def cidr(self, cidr: str, network: Cidr | None) -> Endpoint:
         endpoint = self._cidrs.get(cidr)
         if endpoint is None:
-            parsed = parse_cidr(cidr, "cidr")
-            world = not isinstance(parsed, UnknownField) and is_world(parsed[1])
+            world = network is not None and is_world(network)
             endpoint = self._cidrs[cidr] = Endpoint("internet" if world else "cidr", cidr)
         return endpoint
 
     def peers(self, resolved: ResolvedRule) -> list[Endpoint]:
         rule = resolved.rule
-        endpoints = [self.cidr(cidr) for cidr in rule.cidrs]
+        endpoints = [
+            self.cidr(cidr, network)
+            for cidr, network in zip(rule.cidrs, rule.networks, strict=True)
+        ]
         for resolved_peer in resolved.peers:
             if resolved_peer.group_urn is not None:
                 endpoints.append(self._known_group(resolved_peer.group_urn))

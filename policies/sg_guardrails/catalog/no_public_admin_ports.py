@@ -43,7 +43,7 @@ def check(subject: Subject, resource: NormalizedResource, config: PolicyConfig) 
         resource,
         "ingress",
         opens_ports(ports, "admin port"),
-        question=f"opens an admin port ({format_ports(ports)}) to the internet",
+        question=lambda: f"opens an admin port ({format_ports(ports)}) to the internet",
         fix="Allow SSH/RDP only from an admin CIDR (e.g. 203.0.113.10/32) or an admin security "
         "group, or use AWS Systems Manager Session Manager instead of an open port.",
         world=world,

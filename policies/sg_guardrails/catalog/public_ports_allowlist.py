@@ -20,16 +20,21 @@ AUTHORIZED_PORTS: Final = PortsSetting(
 
 def check(subject: Subject, resource: NormalizedResource, config: PolicyConfig) -> list[Finding]:
     ports = AUTHORIZED_PORTS.read(config)
-    allowed = format_ports(ports) if ports else "no port"
+
+    def allowed() -> str:
+        return format_ports(ports) if ports else "no port"
+
     return world_findings(
         subject,
         resource,
         "ingress",
         outside(ports),
-        question=f"stays within the public-port allowlist ({allowed})",
-        fix=f"Open only the allowlisted ports ({allowed}) to the internet and restrict every "
-        "other port to known CIDRs or security groups; to allow another public port, add it "
-        "to authorizedPorts in the policy config.",
+        question=lambda: f"stays within the public-port allowlist ({allowed()})",
+        fix=lambda: (
+            f"Open only the allowlisted ports ({allowed()}) to the internet and restrict "
+            "every other port to known CIDRs or security groups; to allow another public port, add "
+            "it to authorizedPorts in the policy config."
+        ),
     )
 
 

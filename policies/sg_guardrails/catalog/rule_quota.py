@@ -14,13 +14,12 @@ from typing import Any, Final
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from ..fields import network
 from ..findings import Finding
 from ..model import TrafficDirection
 from ..policy_record import PolicyRecord
 from ..policy_settings import IntegerSetting, PolicyConfig
 from ..stack_findings import RECHECK, report_urn, rule_location
-from ..topology import ResolvedRule, StackGraph, atoms
+from ..topology import ResolvedRule, StackGraph, atoms, family_atoms
 
 DEFAULT_MAX_RULES: Final = 60
 # AWS's adjustable ceiling: rules per group x groups per interface may not exceed 1,000.
@@ -111,8 +110,8 @@ def _tally(
     tallies: dict[tuple[str, TrafficDirection, int], _Tally],
 ) -> None:
     assert rule.group_urn is not None
-    for atom in atoms(rule):
-        for family in _families(atom):
+    for atom, families in family_atoms(rule):
+        for family in families:
             tallies[(rule.group_urn, direction, family)].atoms.add(atom)
     for gap in rule.rule.unknowns_for("sources"):
         field = gap.field.split(".")[-1]
@@ -124,13 +123,6 @@ def _tally(
         else:
             # One unknown CIDR is still exactly one rule.
             tallies[(rule.group_urn, direction, family)].atoms.add((rule.resource_urn, str(gap)))
-
-
-def _families(atom: tuple[Any, ...]) -> tuple[int, ...]:
-    if atom[3] == "cidr":
-        parsed = network(atom[4])
-        return (parsed.version,) if parsed is not None else (4,)
-    return (4, 6)  # a group or prefix-list reference counts once in each family
 
 
 POLICY: Final = PolicyRecord(
