@@ -40,6 +40,17 @@ MAX_LABEL = 63
 _LABEL = re.compile(rf"[A-Za-z][A-Za-z0-9_.-]{{0,{MAX_LABEL - 1}}}", re.ASCII)
 
 
+def _check_group_id(group_id: object) -> None:
+    """A plain-string group id must look like one; an Output is checked by AWS once known."""
+    if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
+        raise TieredSgError(
+            "security group id",
+            group_id,
+            "is not a security group id",
+            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+        )
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Peer:
     """A rule's other side, valid by construction (build it with the named constructors).
@@ -103,13 +114,7 @@ class Peer:
             )
         object.__setattr__(self, "label", self.value)
         group_id = self.group_id
-        if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
-            raise TieredSgError(
-                "security group id",
-                group_id,
-                "is not a security group id",
-                "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
-            )
+        _check_group_id(group_id)
         if not (group_id is None or isinstance(group_id, str | pulumi.Output)):
             raise TieredSgError(
                 "security group id",
@@ -184,14 +189,7 @@ class Peer:
                     "pass Peer.group(other.group_id, label='web')",
                 )
             label = group_id
-        if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
-            # The id is the user's mistake here, whatever the label: report it first.
-            raise TieredSgError(
-                "security group id",
-                group_id,
-                "is not a security group id",
-                "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
-            )
+        _check_group_id(group_id)  # the id is the user's mistake, whatever the label: first
         return cls(PeerKind.GROUP, label, label, group_id)
 
     @classmethod

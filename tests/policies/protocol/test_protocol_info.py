@@ -1,6 +1,7 @@
 """GetAnalyzerInfo and Configure, as the engine sees the pack when it loads it."""
 
 from analyzer_client import EnforcementLevel
+from sg_guardrails.catalog import no_public_high_risk_ports
 
 M, A = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
 
@@ -18,28 +19,9 @@ DEFAULT_LEVELS = {
     "sg-rules-owned": A,
     "sg-default-group-adopted": A,
 }
-EC2_19 = [
-    20,
-    21,
-    22,
-    23,
-    25,
-    110,
-    135,
-    143,
-    445,
-    1433,
-    1434,
-    3000,
-    3306,
-    3389,
-    4333,
-    5000,
-    5432,
-    5500,
-    5601,
-]
-EC2_19 += [8080, 8088, 8888, 9200, 9300]
+# The EC2.19 list itself is pinned in tests/policies/unit/test_policy_settings_unit.py;
+# here: the engine is told exactly that list.
+EC2_19 = list(no_public_high_risk_ports.HIGH_RISK_PORTS.default)
 
 
 def test_the_pack_lists_exactly_its_twelve_policies_with_their_default_levels(pack):
