@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 STACK ?= dev
 PREFLIGHT_ARGS ?=
 
-.PHONY: preflight test lint unit bench clean
+.PHONY: preflight test lint unit toolchain bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt components/pyproject.toml policies/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ lint: $(STAMP)
 	$(PY) -m mypy components/__main__.py
 	$(PY) -m mypy examples/consumer/__main__.py
 
+# The real Pulumi CLI and language hosts for tests/e2e: found (PATH, cache) or built once into the
+# user's cache dir; a build needs PULUMI_SOURCE (see scripts/pulumi-toolchain). Prints which
+# `pulumi` is used, its version and the source commit of the hosts.
+toolchain:
+	scripts/pulumi-toolchain >/dev/null
+
 unit: $(STAMP)
-	$(PY) -m pytest
+	bin="$$(scripts/pulumi-toolchain)" && TIERED_SG_PULUMI_BIN="$$bin" $(PY) -m pytest
 
 test: lint unit
 

@@ -36,7 +36,12 @@ from __future__ import annotations
 
 from .errors import AnalyzerError, PolicyConfigError
 from .json_schema import validate_json_schema
-from .policy_config import PolicyConfigSource, parse_policy_config, reconcile_policy_config
+from .policy_config import (
+    PolicyConfigSource,
+    parse_policy_config,
+    reconcile_policy_config,
+    stricter_than_cli,
+)
 from .resources import Provider, Resource, ResourceOptions
 from .results import (
     AnalyzeResult,
@@ -90,5 +95,6 @@ __all__ = [
     "parse_policy_config",
     "reconcile_policy_config",
     "root_stack_urn",
+    "stricter_than_cli",
     "validate_json_schema",
 ]

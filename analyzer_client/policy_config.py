@@ -99,19 +99,14 @@ def reconcile_policy_config(
 ) -> dict[str, PolicyConfig]:
     """ReconcilePolicyPackConfig: schema defaults, then the pack's initial config, then the user's.
 
-    Raises PolicyConfigError with every schema violation, in the engine's wording. Stricter than
-    the CLI in one respect: a name that is neither a policy of the pack nor ``all`` is an error
-    (the CLI ignores it, or fails later with "invalid enforcement level"). With ``strict=True``,
-    properties the schema does not declare are errors too (the CLI accepts them silently).
+    Raises PolicyConfigError with every schema violation, in the engine's wording. As in the CLI,
+    a name that is not a policy of the pack is passed on (the pack ignores it) and properties the
+    schema does not declare are accepted. With ``strict=True`` both are errors instead; see also
+    ``stricter_than_cli``.
     """
-    if isinstance(user_config, Mapping) and all(
-        isinstance(v, PolicyConfig) for v in user_config.values()
-    ):
-        given: dict[str, PolicyConfig] = dict(user_config)
-    else:
-        given = parse_policy_config(user_config)
-    unknown = sorted(set(given) - set(info.policy_names) - {"all"})
-    if unknown:
+    given = _given(user_config)
+    unknown = _unknown_policies(info, given)
+    if unknown and strict:
         raise PolicyConfigError(
             f"policy config names {', '.join(map(repr, unknown))}, which policy pack "
             f"{info.name!r} does not have; its policies are: "
@@ -124,6 +119,8 @@ def reconcile_policy_config(
     result = {p.name: PolicyConfig(p.enforcement_level, p.defaults) for p in info.policies}
     result = _apply_config(result, info.initial_config)
     result = _apply_config(result, given)
+    # An unknown name travels only with a level, the one thing Configure cannot do without.
+    result = {k: v for k, v in result.items() if k not in unknown or v.enforcement_level}
 
     errors: list[str] = []
     for p in info.policies:
@@ -143,3 +140,38 @@ def reconcile_policy_config(
         )
         raise PolicyConfigError(f"invalid policy config for pack {info.name!r}:\n{lines}", errors)
     return result
+
+
+def stricter_than_cli(
+    info: AnalyzerInfo, user_config: PolicyConfigSource | Mapping[str, PolicyConfig]
+) -> list[str]:
+    """What the CLI accepts without a word but is almost surely a typo: names of policies the pack
+    does not have, and properties a policy's schema does not declare (the Analyzer protocol
+    carries no ``additionalProperties``, so the engine cannot refuse them). One sentence each."""
+    given = _given(user_config)
+    notes = [
+        f"policy config names {name!r}, which policy pack {info.name!r} does not have; "
+        f"its policies are: {', '.join(sorted(info.policy_names))}"
+        for name in _unknown_policies(info, given)
+    ]
+    for policy in info.policies:
+        declared = set(policy.config_schema)
+        notes += [
+            f"policy config of {policy.name!r} sets {prop!r}, which it does not declare; "
+            f"its properties are: {', '.join(sorted(declared)) or 'none'}"
+            for prop in sorted(set(given.get(policy.name, PolicyConfig(None)).properties))
+            if prop not in declared
+        ]
+    return notes
+
+
+def _given(user_config: PolicyConfigSource | Mapping[str, PolicyConfig]) -> dict[str, PolicyConfig]:
+    if isinstance(user_config, Mapping) and all(
+        isinstance(v, PolicyConfig) for v in user_config.values()
+    ):
+        return dict(user_config)
+    return parse_policy_config(user_config)
+
+
+def _unknown_policies(info: AnalyzerInfo, given: Mapping[str, PolicyConfig]) -> list[str]:
+    return sorted(set(given) - set(info.policy_names) - {"all"})

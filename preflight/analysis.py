@@ -5,7 +5,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from analyzer_client import AnalyzeResult, PolicyConfigSource, PolicyPackSession, Resource
+from analyzer_client import (
+    AnalyzeResult,
+    PolicyConfigSource,
+    PolicyPackSession,
+    Resource,
+    stricter_than_cli,
+)
 from preflight.recorder import PlannedResource, record_program
 from preflight.stack_files import StackConfig
 from sg_guardrails.topology import Flow, ResourceRecord, analyze, flows
@@ -23,6 +29,8 @@ class PreflightResult:
     flows: tuple[Flow, ...]
     verdicts: AnalyzeResult
     pack_name: str
+    config_notes: tuple[str, ...] = ()
+    """Preflight's own, stricter reading of the policy config: never part of the verdict."""
 
     @property
     def mandatory_count(self) -> int:
@@ -53,10 +61,10 @@ def run_preflight(
         config=stack.config,
         config_secret_keys=stack.secret_keys,
         policy_config=policy_config,
-        strict_config=True,
     ) as session:
         verdicts = session.run([_as_engine_resource(r) for r in planned])
         pack_name = session.info.name
+        notes = stricter_than_cli(session.info, policy_config)
     records = [
         ResourceRecord(r.type, r.urn, r.outputs, r.property_dependencies, r.dependencies)
         for r in planned
@@ -68,6 +76,7 @@ def run_preflight(
         flows=flows(analyze(records)),
         verdicts=verdicts,
         pack_name=pack_name,
+        config_notes=tuple(notes),
     )
 
 

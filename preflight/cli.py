@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a program error is reported in a sentence, not dumped
         return _fail(_program_error(err))
     sys.stdout.write(RENDERERS[args.format](result))
+    for note in result.config_notes:
+        # Kept apart from the verdict: `pulumi preview` accepts these without a word.
+        print(f"preflight: note (pulumi preview accepts this silently): {note}", file=sys.stderr)
     return result.exit_code
 
 

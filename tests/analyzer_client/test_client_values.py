@@ -25,6 +25,7 @@ from analyzer_client import (
     parse_policy_config,
     reconcile_policy_config,
     root_stack_urn,
+    stricter_than_cli,
     validate_json_schema,
 )
 
@@ -244,11 +245,26 @@ def test_schema_violations_are_all_reported_in_the_engines_wording():
     )
 
 
-def test_unknown_policy_names_are_refused_with_the_list_of_real_ones():
+def test_unknown_policy_names_pass_like_the_cli_unless_strict():
+    given = {"prots": "advisory", "quota": {"max": 1}, "quot": {"max": 2}}
+    loose = reconcile_policy_config(_info(), given)
+    # Sent on with its level, as the engine does (the pack ignores it); without a level, dropped.
+    assert loose["prots"].enforcement_level is EnforcementLevel.ADVISORY
+    assert "quot" not in loose
     with pytest.raises(
         PolicyConfigError, match=r"'prots'.*its policies are: described, ports, quota"
     ):
-        reconcile_policy_config(_info(), {"prots": "advisory", "quota": {"max": 1}})
+        reconcile_policy_config(_info(), given, strict=True)
+
+
+def test_stricter_than_cli_names_unknown_policies_and_undeclared_properties():
+    notes = stricter_than_cli(_info(), {"prots": "advisory", "quota": {"max": 1, "maxx": 2}})
+    assert notes == [
+        "policy config names 'prots', which policy pack 'pack' does not have; "
+        "its policies are: described, ports, quota",
+        "policy config of 'quota' sets 'maxx', which it does not declare; its properties are: max",
+    ]
+    assert stricter_than_cli(_info(), {"quota": {"max": 1}}) == []
 
 
 def test_all_without_a_level_is_refused():

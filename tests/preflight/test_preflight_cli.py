@@ -233,6 +233,30 @@ def test_bad_policy_pack_config_exits_2(capsys, tmp_path):
     assert "Traceback" not in err
 
 
+def test_an_unknown_policy_name_passes_as_in_the_cli_with_a_note_of_its_own(capsys, tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"sg-nonexistent": "mandatory"}))
+    code, out, err = run(capsys, "dev", "--policy-pack-config", str(config))
+    assert code == 0 and "no violations" in out
+    assert err.startswith(
+        "preflight: note (pulumi preview accepts this silently): policy config names "
+        "'sg-nonexistent', which policy pack 'sg-guardrails' does not have; its policies are: "
+    )
+
+
+def test_a_misspelt_property_fails_every_resource_as_in_the_cli_with_a_note(capsys, tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"sg-public-ports-allowlist": {"authorisedPorts": [443]}}))
+    code, out, err = run(capsys, "dev", "--policy-pack-config", str(config), "--format", "json")
+    findings = json.loads(out)["diagnostics"]
+    assert code == 1 and findings
+    assert {(d["policy"], d["level"]) for d in findings} == {
+        ("sg-public-ports-allowlist", "mandatory")
+    }
+    assert all("did you mean 'authorizedPorts'?" in d["message"] for d in findings)
+    assert "'sg-public-ports-allowlist' sets 'authorisedPorts', which it does not declare" in err
+
+
 def test_broken_stack_config_exits_2_with_its_message(capsys, project):
     write_stack(project, "bad", "config:\n  tiered-sg:adminCidrs:\n    office: 10.0.0.5/24\n")
     code, out, err = run(capsys, "bad", "--project-dir", str(project))
