@@ -11,6 +11,7 @@ the engine's error (``Duplicate resource URN '<urn>'; try giving it a unique nam
 
 import asyncio
 import hashlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,6 +111,17 @@ class RecordingMonitor(mocks.MockMonitor):
         # MockMonitor qualifies a child's type by its parent's last type only, and keeps the
         # root stack's; the engine (and make_urn) use the whole chain without the stack.
         return make_urn(settings.get_stack(), settings.get_project(), type_, name, parent)
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        # MockMonitor.Invoke gives its worker thread an event loop that nothing closes; close it
+        # here, or it is finalised at exit after its sockets and prints to stderr.
+        try:
+            return super().Invoke(request)  # type: ignore[no-untyped-call]
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                loop = asyncio.get_event_loop_policy().get_event_loop()
+                asyncio.set_event_loop(None)
+                loop.close()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         # Like the engine: a second registration of a URN fails the deployment (MockMonitor

@@ -5,8 +5,10 @@ wider than ``admin_min_prefix_ipv4`` / ``admin_min_prefix_ipv6`` (prefix lengths
 and /32) are refused with the same message style as ``/0``.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from tiered_sg.errors import TieredSgError
-from tiered_sg.inputs import ArgPath, as_mapping, as_str, parse_ports
+from tiered_sg.inputs import ArgPath, as_mapping, as_str
 from tiered_sg.peers import Peer, PeerKind, check_label
 from tiered_sg.ports import Port
 
@@ -16,11 +18,13 @@ DEFAULT_ADMIN_MIN_PREFIX = {PeerKind.IPV4: 8, PeerKind.IPV6: 32}
 _ADMIN_HINT = "list the office or VPN ranges admins connect from, e.g. '203.0.113.10/32'"
 
 
-def parse_admin_cidrs(
-    value: object, at: ArgPath, min_prefix: dict[PeerKind, tuple[int, ArgPath]]
-) -> tuple[Peer, ...]:
-    """Named CIDRs; ``min_prefix`` holds, per family, the widest prefix allowed and where that
-    limit is set (for the message)."""
+Limits = Mapping[PeerKind, tuple[int, ArgPath]]
+"""Per family: the widest admin CIDR allowed, as a prefix length, and where that limit is set."""
+
+
+def parse_admin_cidrs(value: object, at: ArgPath, limits: Limits) -> tuple[Peer, ...]:
+    """Named CIDRs, each labelled with its name, none wider than ``limits``; errors show each
+    CIDR as written."""
     cidrs = as_mapping(
         value, at, "a mapping of names to CIDRs", "write {'office': '203.0.113.10/32'}"
     )
@@ -36,28 +40,43 @@ def parse_admin_cidrs(
             peer = Peer.cidr(text, label)
         except TieredSgError as err:
             raise where.anchor(err) from None
-        if peer.is_world:
-            raise where.error(text, "opens admin access to the whole internet", _ADMIN_HINT)
-        limit, limit_at = min_prefix[peer.kind]
-        prefix = int(peer.value.rsplit("/", 1)[1])
-        if prefix < limit:
-            raise where.error(
-                text,
-                f"opens admin access to a /{prefix}, wider than the /{limit} {limit_at} allows",
-                f"{_ADMIN_HINT} (or lower {limit_at} if the whole range is yours)",
-            )
+        _check_width(peer, text, where, limits)
         peers.append(peer)
     return tuple(peers)
 
 
-def parse_admin_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
-    """Admin ports: never ``all``."""
-    ports = parse_ports(value, at)
+def check_admin_cidrs(peers: Iterable[Peer], at: ArgPath, limits: Limits) -> None:
+    """Admin CIDRs (labelled by their names under ``at``) none wider than ``limits``."""
+    for peer in peers:
+        where = at.key(peer.label)
+        if not peer.is_cidr:
+            raise where.error(peer, "is not a CIDR", _ADMIN_HINT)
+        _check_width(peer, peer.value, where, limits)
+
+
+def _check_width(peer: Peer, text: str, where: ArgPath, limits: Limits) -> None:
+    if peer.is_world:
+        raise where.error(text, "opens admin access to the whole internet", _ADMIN_HINT)
+    limit, limit_at = limits[peer.kind]
+    prefix = int(peer.value.rsplit("/", 1)[1])
+    if prefix < limit:
+        raise where.error(
+            text,
+            f"opens admin access to a /{prefix}, wider than the /{limit} {limit_at} allows",
+            f"{_ADMIN_HINT} (or lower {limit_at} if the whole range is yours)",
+        )
+
+
+def check_admin_ports(ports: Sequence[Port], at: ArgPath) -> None:
+    """Admin ports: at least one, never ``all``."""
+    if not ports:
+        raise at.error(list(ports), "lists no port", "name the admin ports, e.g. ['ssh']")
     for position, port in enumerate(ports):
+        if not isinstance(port, Port):
+            raise at.index(position).error(port, "is not a Port", "use Port.parse('ssh')")
         if port.is_all_traffic:
             raise at.index(position).error(
                 str(port),
                 "would let the admin group reach every port of every tier",
                 "name the admin ports, e.g. ['ssh'] or ['rdp']",
             )
-    return ports

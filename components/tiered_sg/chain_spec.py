@@ -1,16 +1,18 @@
 """Validation of the chain's inputs, shared by component args and stack config.
 
 :meth:`ChainSpec.from_args` reads a plain mapping (TieredSecurityGroupsArgs, or decoded stack
-config) and checks everything before anything is registered: shapes (a string where a list is
-expected), unknown keys, values (ports, strict CIDRs, group ids, durations), and the rules
-between them (duplicate tier names, no tiers, an entry tier that accepts nothing, admin CIDRs
-wider than allowed). Errors name the argument path, or with a config :class:`ArgPath` the config
-key, e.g. ``tiered-sg:tiers[1].ports[0]``.
+config) into values, checking shapes (a string where a list is expected), unknown keys and each
+value (ports, strict CIDRs, group ids, durations); the constructor then checks the rules between
+them (duplicate tier names, no tiers, an entry tier that accepts nothing, admin CIDRs wider than
+allowed), however the spec is built. Both run before anything is registered. Errors name the
+argument path, or with a config :class:`ArgPath` the config key, e.g.
+``tiered-sg:tiers[1].ports[0]``.
 """
 
 from collections.abc import Mapping
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from types import MappingProxyType
 from typing import Optional
 
 import pulumi
@@ -18,15 +20,18 @@ import pulumi
 from tiered_sg.admin_access import (
     DEFAULT_ADMIN_MIN_PREFIX,
     DEFAULT_ADMIN_PORTS,
+    check_admin_cidrs,
+    check_admin_ports,
     parse_admin_cidrs,
-    parse_admin_ports,
 )
 from tiered_sg.args import EgressArgs, TierArgs, TieredSecurityGroupsArgs
 from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
-from tiered_sg.entry_groups import parse_entry_groups
+from tiered_sg.entry_groups import check_entry_groups, parse_entry_groups
 from tiered_sg.errors import TieredSgError
 from tiered_sg.inputs import (
+    CIDRS_EXAMPLE,
+    PORTS_EXAMPLE,
     ArgPath,
     as_list,
     as_mapping,
@@ -96,9 +101,23 @@ class TierSpec:
     egress: tuple[EgressSpec, ...]
 
 
+_MIN_FIELDS = (
+    (PeerKind.IPV4, ("admin_min_prefix_ipv4", 32)),
+    (PeerKind.IPV6, ("admin_min_prefix_ipv6", 128)),
+)
+"""Per family: the field setting the widest admin CIDR, and the longest prefix of the family."""
+
+
 @dataclass(frozen=True)
 class ChainSpec:
-    """Validated chain inputs, everything but the VPC id."""
+    """Validated chain inputs, everything but the VPC id.
+
+    Valid by construction: the constructor checks the whole spec (tiers and their names, what
+    the entry tier accepts, ICMP families, admin CIDR widths and ports, tags, options) and
+    freezes its mappings. ``at`` is where the values came from, so that errors name the
+    argument path or config key (``from_args`` passes it); built directly, errors name the
+    fields.
+    """
 
     tiers: tuple[TierSpec, ...]
     public_peers: tuple[Peer, ...]
@@ -114,6 +133,36 @@ class ChainSpec:
         default_factory=lambda: dict(DEFAULT_ADMIN_MIN_PREFIX)
     )
     """Widest admin CIDR allowed per family, as a prefix length."""
+    at: InitVar[Optional[ArgPath]] = None
+
+    def __post_init__(self, at: Optional[ArgPath]) -> None:
+        at = at or ArgPath()
+        _freeze(self, "tiers", "public_peers", "admin_peers", "admin_ports", "entry_groups")
+        _check_tiers(self.tiers, at.field("tiers"))
+        _check_entry(self, at)
+        min_prefix = {
+            kind: parse_int(self.admin_min_prefix.get(kind), at.field(name), 1, high)
+            for kind, (name, high) in _MIN_FIELDS
+        }
+        object.__setattr__(self, "admin_min_prefix", MappingProxyType(min_prefix))
+        admin_at = at.field("admin_cidrs")
+        limits = {kind: (min_prefix[kind], at.field(name)) for kind, (name, _) in _MIN_FIELDS}
+        check_admin_cidrs(self.admin_peers, admin_at, limits)
+        check_admin_ports(self.admin_ports, at.field("admin_ports"))
+        if self.admin_peers:  # without admin CIDRs there is no admin group: the ports go unused
+            check_icmp_families(
+                self.admin_ports,
+                at.field("admin_ports"),
+                self.admin_peers,
+                {PeerKind.IPV4: admin_at, PeerKind.IPV6: admin_at},
+            )
+        tags = parse_tags(
+            self.tags, at.field("tags"), reserved=("aws:", TAG_PREFIX), limit=50 - CHAIN_TAGS
+        )
+        object.__setattr__(self, "tags", MappingProxyType(tags))
+        parse_bool(self.exclusive_rules, at.field("exclusive_rules"))
+        parse_bool(self.close_default_group, at.field("close_default_group"))
+        parse_delete_timeout(self.delete_timeout, at.field("delete_timeout"))
 
     @classmethod
     def from_args(cls, args: Mapping[str, object], at: Optional[ArgPath] = None) -> "ChainSpec":
@@ -135,75 +184,19 @@ class ChainSpec:
         )
         ipv6 = parse_cidrs(value("public_ipv6_cidrs", []), at.field("public_ipv6_cidrs"), 6)
         entry_groups = parse_entry_groups(
-            value("entry_security_groups", {}),
-            at.field("entry_security_groups"),
-            [ADMIN, *(tier.name for tier in tiers)],
+            value("entry_security_groups", {}), at.field("entry_security_groups")
         )
-        if not ipv4 and not ipv6 and not entry_groups:
-            raise at.field("public_ipv4_cidrs").error(
-                [],
-                f"is empty and so is {at.field('public_ipv6_cidrs')}, so the entry tier "
-                f"{tiers[0].name!r} would accept no traffic",
-                "list the addresses allowed in, e.g. ['0.0.0.0/0'] or ['10.0.0.0/8'], or "
-                f"existing security groups in {at.field('entry_security_groups')}",
-            )
-        check_icmp_families(
-            tiers[0].ports,
-            at.field("tiers").index(0).field("ports"),
-            ipv4 + ipv6 + entry_groups,
-            {
-                PeerKind.IPV4: at.field("public_ipv4_cidrs"),
-                PeerKind.IPV6: at.field("public_ipv6_cidrs"),
-            },
-        )
-        admin_at = at.field("admin_cidrs")
         min_prefix = {
-            kind: parse_int(value(field, default), at.field(field), 1, high)
-            for kind, field, default, high in (
-                (
-                    PeerKind.IPV4,
-                    "admin_min_prefix_ipv4",
-                    DEFAULT_ADMIN_MIN_PREFIX[PeerKind.IPV4],
-                    32,
-                ),
-                (
-                    PeerKind.IPV6,
-                    "admin_min_prefix_ipv6",
-                    DEFAULT_ADMIN_MIN_PREFIX[PeerKind.IPV6],
-                    128,
-                ),
-            )
+            kind: parse_int(value(name, DEFAULT_ADMIN_MIN_PREFIX[kind]), at.field(name), 1, high)
+            for kind, (name, high) in _MIN_FIELDS
         }
-        admin_peers = parse_admin_cidrs(
-            value("admin_cidrs", {}),
-            admin_at,
-            {
-                PeerKind.IPV4: (min_prefix[PeerKind.IPV4], at.field("admin_min_prefix_ipv4")),
-                PeerKind.IPV6: (min_prefix[PeerKind.IPV6], at.field("admin_min_prefix_ipv6")),
-            },
-        )
-        admin_ports = parse_admin_ports(
-            value("admin_ports", DEFAULT_ADMIN_PORTS), at.field("admin_ports")
-        )
-        if admin_peers:  # without admin CIDRs there is no admin group: the ports go unused
-            check_icmp_families(
-                admin_ports,
-                at.field("admin_ports"),
-                admin_peers,
-                {PeerKind.IPV4: admin_at, PeerKind.IPV6: admin_at},
-            )
-        tags = parse_tags(
-            value("tags", {}),
-            at.field("tags"),
-            reserved=("aws:", TAG_PREFIX),
-            limit=50 - CHAIN_TAGS,
-        )
+        limits = {kind: (min_prefix[kind], at.field(name)) for kind, (name, _) in _MIN_FIELDS}
         return cls(
             tiers,
             ipv4 + ipv6,
-            admin_peers,
-            admin_ports,
-            tags,
+            parse_admin_cidrs(value("admin_cidrs", {}), at.field("admin_cidrs"), limits),
+            parse_ports(value("admin_ports", DEFAULT_ADMIN_PORTS), at.field("admin_ports")),
+            parse_tags(value("tags", {}), at.field("tags")),
             entry_groups,
             parse_bool(value("exclusive_rules", True), at.field("exclusive_rules")),
             parse_bool(value("close_default_group", False), at.field("close_default_group")),
@@ -211,6 +204,7 @@ class ChainSpec:
                 value("delete_timeout", DEFAULT_DELETE_TIMEOUT), at.field("delete_timeout")
             ),
             min_prefix,
+            at,
         )
 
     def to_args(self, vpc_id: pulumi.Input[str]) -> TieredSecurityGroupsArgs:
@@ -236,27 +230,13 @@ class ChainSpec:
 
 def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
     items = as_list(value, at, "tiers", _TIERS_EXAMPLE)
-    if not items:
-        raise at.error(items, "a chain needs at least one tier", _TIERS_EXAMPLE)
     tiers: list[TierSpec] = []
-    seen: dict[str, int] = {}
     for position, item in enumerate(items):
         tier_at = at.index(position)
         tier = as_mapping(item, tier_at, "a tier", _TIERS_EXAMPLE)
         check_keys(tier, _TIER_FIELDS, tier_at)
         name_at = tier_at.field("name")
         name = as_str(tier.get("name"), name_at, "a tier name", "write a name such as 'web'")
-        try:
-            check_group_name(name, "tier name", limit=MAX_TIER_NAME)
-        except TieredSgError as err:
-            raise name_at.anchor(err) from None
-        if name == ADMIN:
-            raise name_at.error(name, "is reserved for the admin group", "rename the tier")
-        if name in seen:
-            raise name_at.error(
-                name, f"is already the name of tier {seen[name]}", "give each tier its own name"
-            )
-        seen[name] = position
         egress_at = tier_at.field("egress")
         egress = as_list(tier.get("egress") or [], egress_at, "egress rules", _EGRESS_EXAMPLE)
         tiers.append(
@@ -266,26 +246,110 @@ def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
                 tuple(_parse_egress(e, egress_at.index(i)) for i, e in enumerate(egress)),
             )
         )
-    check_tier_name_prefixes([tier.name for tier in tiers], at, ADMIN)
     return tuple(tiers)
+
+
+def _check_tiers(tiers: tuple[TierSpec, ...], at: ArgPath) -> None:
+    """At least one tier; each name valid, not ``admin``, not another's, and not another's
+    followed by a rule-name infix; each tier's ports and egress fit."""
+    if not tiers:
+        raise at.error([], "a chain needs at least one tier", _TIERS_EXAMPLE)
+    seen: dict[str, int] = {}
+    for position, tier in enumerate(tiers):
+        tier_at = at.index(position)
+        if not isinstance(tier, TierSpec):
+            raise tier_at.error(
+                tier, "is not a TierSpec", "build the chain with ChainSpec.from_args"
+            )
+        name_at = tier_at.field("name")
+        try:
+            check_group_name(tier.name, "tier name", limit=MAX_TIER_NAME)
+        except TieredSgError as err:
+            raise name_at.anchor(err) from None
+        if tier.name == ADMIN:
+            raise name_at.error(tier.name, "is reserved for the admin group", "rename the tier")
+        if tier.name in seen:
+            raise name_at.error(
+                tier.name,
+                f"is already the name of tier {seen[tier.name]}",
+                "give each tier its own name",
+            )
+        seen[tier.name] = position
+        if not tier.ports:
+            raise tier_at.field("ports").error([], "lists no port", PORTS_EXAMPLE)
+        for index, egress in enumerate(tier.egress):
+            _check_egress(egress, tier_at.field("egress").index(index))
+    check_tier_name_prefixes([tier.name for tier in tiers], at, ADMIN)
+
+
+def _check_entry(spec: ChainSpec, at: ArgPath) -> None:
+    """The entry tier accepts public CIDRs or groups made elsewhere, on ports that reach them."""
+    for position, peer in enumerate(spec.public_peers):
+        if not peer.is_cidr:
+            raise (
+                at.field("public_ipv4_cidrs")
+                .index(position)
+                .error(peer, "is not a CIDR", CIDRS_EXAMPLE)
+            )
+    check_entry_groups(
+        spec.entry_groups,
+        at.field("entry_security_groups"),
+        [ADMIN, *(tier.name for tier in spec.tiers)],
+    )
+    if not spec.public_peers and not spec.entry_groups:
+        raise at.field("public_ipv4_cidrs").error(
+            [],
+            f"is empty and so is {at.field('public_ipv6_cidrs')}, so the entry tier "
+            f"{spec.tiers[0].name!r} would accept no traffic",
+            "list the addresses allowed in, e.g. ['0.0.0.0/0'] or ['10.0.0.0/8'], or "
+            f"existing security groups in {at.field('entry_security_groups')}",
+        )
+    check_icmp_families(
+        spec.tiers[0].ports,
+        at.field("tiers").index(0).field("ports"),
+        spec.public_peers + spec.entry_groups,
+        {
+            PeerKind.IPV4: at.field("public_ipv4_cidrs"),
+            PeerKind.IPV6: at.field("public_ipv6_cidrs"),
+        },
+    )
+
+
+def _freeze(spec: ChainSpec, *names: str) -> None:
+    """Sequences of the spec as tuples, so that nothing holds a list it could change."""
+    for name in names:
+        value = getattr(spec, name)
+        if not isinstance(value, tuple | list):
+            raise TieredSgError(name, value, "is not a tuple", f"pass a tuple of {name}")
+        object.__setattr__(spec, name, tuple(value))
 
 
 def _parse_egress(value: object, at: ArgPath) -> EgressSpec:
     egress = as_mapping(value, at, "an egress rule", _EGRESS_EXAMPLE)
     check_keys(egress, _EGRESS_FIELDS, at)
-    peers = parse_cidrs(egress.get("cidrs"), at.field("cidrs"))
-    if not peers:
-        raise at.field("cidrs").error([], "lists no destination", "write ['0.0.0.0/0'] or a range")
     description = egress.get("description")
-    cidrs_at = at.field("cidrs")
-    ports = parse_ports(egress.get("ports"), at.field("ports"))
-    check_icmp_families(
-        ports, at.field("ports"), peers, {PeerKind.IPV4: cidrs_at, PeerKind.IPV6: cidrs_at}
-    )
     return EgressSpec(
-        ports,
-        peers,
+        parse_ports(egress.get("ports"), at.field("ports")),
+        parse_cidrs(egress.get("cidrs"), at.field("cidrs")),
         None if description is None else parse_description(description, at.field("description")),
+    )
+
+
+def _check_egress(egress: EgressSpec, at: ArgPath) -> None:
+    """An egress entry names CIDRs, and ports that reach them."""
+    cidrs_at = at.field("cidrs")
+    if not egress.peers:
+        raise cidrs_at.error([], "lists no destination", "write ['0.0.0.0/0'] or a range")
+    for position, peer in enumerate(egress.peers):
+        if not peer.is_cidr:
+            raise cidrs_at.index(position).error(peer, "is not a CIDR", CIDRS_EXAMPLE)
+    if not egress.ports:
+        raise at.field("ports").error([], "lists no port", PORTS_EXAMPLE)
+    check_icmp_families(
+        egress.ports,
+        at.field("ports"),
+        egress.peers,
+        {PeerKind.IPV4: cidrs_at, PeerKind.IPV6: cidrs_at},
     )
 
 

@@ -3,6 +3,8 @@
 import difflib
 from collections.abc import Iterable
 
+import pulumi
+
 
 class TieredSgError(ValueError):
     """An input tiered-sg refuses, raised before any resource is registered.
@@ -18,11 +20,16 @@ class TieredSgError(ValueError):
         self.value = value
         self.problem = problem
         self.hint = hint
-        super().__init__(f"{what} {value!r}: {problem}; {hint}")
+        super().__init__(f"{what} {shown(value)}: {problem}; {hint}")
 
     def at(self, what: str) -> "TieredSgError":
         """The same error, naming ``what`` (a config key, an argument path) as its subject."""
         return TieredSgError(what, self.value, self.problem, self.hint)
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, except an Output: its repr is a memory address, so it reads ``<Output>``."""
+    return "<Output>" if isinstance(value, pulumi.Output) else repr(value)
 
 
 def did_you_mean(word: str, choices: Iterable[str], otherwise: str = "") -> str:

@@ -29,6 +29,7 @@ from tiered_sg.group_args import parse_group_args
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.inputs import ArgPath, check_vpc_id
 from tiered_sg.naming import exclusive_rules_name, rule_name
+from tiered_sg.ownership import claim
 from tiered_sg.peers import Peer, PeerKind
 from tiered_sg.rules import Direction, Rule
 
@@ -79,14 +80,22 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         group_ids: Mapping[str, pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions],
     ) -> None:
+        writes = bool(spec.rules)
+        if spec.group_id is not None:  # someone else's group: refuse a fight before registering
+            claim(name, spec.group_id, exclusive=spec.exclusive_rules, writes=writes)
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(spec.tags)
-        group_id = (
-            _create_group(name, spec, vpc_id, tags, child)
-            if spec.group_id is None
-            else pulumi.Output.from_input(spec.group_id)
-        )
+        if spec.group_id is None:
+            group_id = _create_group(name, spec, vpc_id, tags, child)
+            claim(name, group_id, exclusive=spec.exclusive_rules, writes=writes)
+        else:
+            # The given Output itself, so that rules-only components on it are seen as one group.
+            group_id = (
+                spec.group_id
+                if isinstance(spec.group_id, pulumi.Output)
+                else pulumi.Output.from_input(spec.group_id)
+            )
         rule_ids: dict[Direction, dict[str, pulumi.Output[str]]] = {d: {} for d in Direction}
         for rule in spec.rules:
             child_name = rule_name(name, rule)

@@ -13,7 +13,7 @@ from typing import Optional
 import pulumi
 
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
-from tiered_sg.errors import TieredSgError
+from tiered_sg.errors import TieredSgError, shown
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.inputs import (
     ArgPath,
@@ -167,7 +167,7 @@ def _parse_peers(entry: Mapping[str, object], at: ArgPath, labels: _Labels) -> l
     for label, group_id in groups.items():
         where = groups_at.key(label)
         try:
-            peer = Peer.group(_group_id(group_id, where), label)
+            peer = Peer.group(check_group_id(group_id, where), label)
         except TieredSgError as err:
             raise where.anchor(err) from None
         _check_one_group_per_label(peer, where, labels)
@@ -189,12 +189,6 @@ def _check_one_group_per_label(peer: Peer, where: ArgPath, labels: _Labels) -> N
         raise where.error(
             peer.group_id,
             f"is a second group under the label {peer.value!r}, which {first_at} binds to "
-            f"{first.group_id!r}",
+            f"{shown(first.group_id)}",
             "give each security group its own label",
         )
-
-
-def _group_id(value: object, at: ArgPath) -> pulumi.Input[str]:
-    if isinstance(value, str | pulumi.Output):
-        return value
-    raise at.error(value, "is not a security group id", "pass a string or an Output[str]")

@@ -1,29 +1,37 @@
 """GroupSpec: one security group as it will be registered, minus the VPC id.
 
 The only currency between the edges (component args, a plan) and the resources: built once per
-group, from value objects, with the checks that span the group's rules (one label per group,
-unique child names, the quota). Tags and descriptions are checked where the user wrote them.
+group, from value objects, and valid by construction, with the checks that span the group's
+rules (one label per group, unique child names, the quota). The edges check tags and
+descriptions where the user wrote them, so their errors name that place; the constructor checks
+them again for a spec built directly.
 A spec with a ``group_id`` describes rules on a group made elsewhere, which is never created or
 deleted here.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Optional
 
 import pulumi
 
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT, check_delete_timeout
-from tiered_sg.errors import TieredSgError
+from tiered_sg.errors import TieredSgError, shown
+from tiered_sg.inputs import ArgPath, parse_bool, parse_tags
 from tiered_sg.naming import check_group_name, rule_name
-from tiered_sg.peers import label_clash
+from tiered_sg.peers import check_group_id, label_clash
 from tiered_sg.quota import check_quota
-from tiered_sg.rules import Rule, check_description, dedupe
+from tiered_sg.rules import Rule, RuleKey, check_description, dedupe
 
 
 @dataclass(frozen=True)
 class GroupSpec:
     """A validated security group: its logical name, description, tags and unique rules.
+
+    Valid by construction, like :class:`Rule`: the constructor checks every field and the rules
+    as a whole (one permission each, one group per label, unique child names, the quota), and
+    freezes the tags. :meth:`create` merges duplicate rules first.
 
     Group peers without an id (``Peer.planned_group``) are groups of the same plan, whose ids
     the builder supplies. ``exclusive_rules``: a ``VpcSecurityGroupRulesExclusive`` revokes
@@ -40,6 +48,18 @@ class GroupSpec:
     delete_timeout: str = DEFAULT_DELETE_TIMEOUT
     group_id: Optional[pulumi.Input[str]] = None
 
+    def __post_init__(self) -> None:
+        name = check_group_name(self.name)
+        check_description(self.description, "description")
+        tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))
+        object.__setattr__(self, "tags", MappingProxyType(tags))
+        rules = _check_rules(name, self.rules)
+        object.__setattr__(self, "rules", rules)
+        parse_bool(self.exclusive_rules, ArgPath(prefix=f"group {name} ", text="exclusive_rules"))
+        check_delete_timeout(self.delete_timeout)
+        if self.group_id is not None:
+            check_group_id(self.group_id)
+
     @classmethod
     def create(
         cls,
@@ -52,31 +72,50 @@ class GroupSpec:
         delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
         group_id: Optional[pulumi.Input[str]] = None,
     ) -> "GroupSpec":
-        """Deduplicate ``rules`` and check them as a whole; ``description`` defaults to one
-        naming the group."""
-        check_group_name(name)
-        check_delete_timeout(delete_timeout)
+        """The spec of ``rules``, each permission once (the first description wins);
+        ``description`` defaults to one naming the group."""
         text = (
-            f"{name} security group, managed by tiered-sg"
-            if description is None
-            else check_description(description, "description")
+            f"{name} security group, managed by tiered-sg" if description is None else description
         )
         unique = tuple(dedupe(list(rules)))
-        clash = label_clash(rule.peer for rule in unique)
-        if clash is not None:
-            first, second = clash
-            raise TieredSgError(
-                f"group {name} peer label",
-                second.value,
-                f"names two groups ({first.group_id!r} and {second.group_id!r}), and rules are "
-                "named by label, so one group's rules would replace the other's",
-                "give each security group its own label",
-            )
-        _check_child_names(name, unique)
-        check_quota(name, unique)
-        return cls(
-            name, text, dict(tags or {}), unique, bool(exclusive_rules), delete_timeout, group_id
+        return cls(name, text, tags or {}, unique, exclusive_rules, delete_timeout, group_id)
+
+
+def _check_rules(group: str, rules: object) -> tuple[Rule, ...]:
+    """``rules`` as a tuple of distinct permissions that fit one group; else the first problem."""
+    if not isinstance(rules, tuple | list):
+        raise TieredSgError(
+            f"group {group} rules", rules, "is not a tuple of rules", "pass a tuple of Rule"
         )
+    seen: set[RuleKey] = set()
+    for rule in rules:
+        if not isinstance(rule, Rule):
+            raise TieredSgError(
+                f"group {group} rule", rule, "is not a Rule", "build rules with Rule.create(...)"
+            )
+        if rule.key in seen:
+            raise TieredSgError(
+                f"group {group} rule",
+                rule_name(group, rule),
+                "is listed twice, and a group's rules are a set of permissions",
+                "list each permission once, or build the spec with GroupSpec.create, which "
+                "merges duplicates",
+            )
+        seen.add(rule.key)
+    unique = tuple(rules)
+    clash = label_clash(rule.peer for rule in unique)
+    if clash is not None:
+        first, second = clash
+        raise TieredSgError(
+            f"group {group} peer label",
+            second.value,
+            f"names two groups ({shown(first.group_id)} and {shown(second.group_id)}), and "
+            "rules are named by label, so one group's rules would replace the other's",
+            "give each security group its own label",
+        )
+    _check_child_names(group, unique)
+    check_quota(group, unique)
+    return unique
 
 
 def _check_child_names(group: str, rules: tuple[Rule, ...]) -> None:

@@ -16,6 +16,7 @@ import pulumi
 from tiered_sg.durations import check_delete_timeout
 from tiered_sg.errors import TieredSgError, did_you_mean
 from tiered_sg.peers import Peer
+from tiered_sg.peers import check_group_id as check_group_id_form
 from tiered_sg.ports import Port
 from tiered_sg.rules import check_description
 
@@ -126,7 +127,6 @@ MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
 _VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}", re.ASCII)
-_GROUP_ID = re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
 
 
 def parse_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
@@ -219,18 +219,17 @@ def check_vpc_id(value: object, at: ArgPath) -> None:
 
 
 def check_group_id(value: object, at: ArgPath) -> "pulumi.Input[str]":
-    """An existing group's id: an Output (checked by AWS), or a plain string of the form AWS
-    gives, ``sg-`` and 8 or 17 lowercase hex digits."""
-    if isinstance(value, pulumi.Output):
-        return value
-    if isinstance(value, str) and _GROUP_ID.fullmatch(value):
-        return value
-    problem = (
-        "is not a security group id ('sg-' and 8 or 17 lowercase hex digits)"
-        if isinstance(value, str)
-        else f"is {_kind(value)} where a security group id is expected"
-    )
-    raise at.error(value, problem, "use the id AWS shows, like 'sg-0123456789abcdef0'")
+    """An existing group's id, as :func:`tiered_sg.peers.check_group_id` checks it."""
+    if not isinstance(value, str | pulumi.Output):
+        raise at.error(
+            value,
+            f"is {_kind(value)} where a security group id is expected",
+            "use the id AWS shows, like 'sg-0123456789abcdef0'",
+        )
+    try:
+        return check_group_id_form(value)
+    except TieredSgError as err:
+        raise at.anchor(err) from None
 
 
 def parse_bool(value: object, at: ArgPath) -> bool:

@@ -34,21 +34,40 @@ class Family(StrEnum):
 
 
 _PREFIX_LIST_ID = re.compile(r"pl-[0-9a-f]{8,17}", re.ASCII)
-_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}", re.ASCII)
+GROUP_ID = re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
+"""A security group id as AWS gives it: ``sg-`` and 8 (older groups) or 17 lowercase hex digits."""
 MAX_LABEL = 63
 """Longest label (a group peer's or a named CIDR's): group labels end up in child names."""
 _LABEL = re.compile(rf"[A-Za-z][A-Za-z0-9_.-]{{0,{MAX_LABEL - 1}}}", re.ASCII)
 
 
-def _check_group_id(group_id: object) -> None:
-    """A plain-string group id must look like one; an Output is checked by AWS once known."""
-    if isinstance(group_id, str) and not _GROUP_ID.fullmatch(group_id):
+def check_group_id(group_id: object) -> pulumi.Input[str]:
+    """The one check of a group id: a plain string must have the form AWS gives
+    (:data:`GROUP_ID`); an Output is checked by AWS once known."""
+    if isinstance(group_id, pulumi.Output):
+        return group_id
+    if not isinstance(group_id, str):
         raise TieredSgError(
             "security group id",
             group_id,
             "is not a security group id",
-            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+            "pass a string or an Output[str]",
         )
+    if not GROUP_ID.fullmatch(group_id):
+        raise TieredSgError(
+            "security group id",
+            group_id,
+            "is not a security group id ('sg-' and 8 or 17 lowercase hex digits)",
+            "use the id AWS shows, like 'sg-0123456789abcdef0'",
+        )
+    return group_id
+
+
+def group_key(group_id: Optional[pulumi.Input[str]]) -> object:
+    """What makes two group ids provably one group: equal strings, or one and the same Output.
+    Two distinct Outputs may resolve to one id, but nothing can tell before they resolve, and
+    treating them as one would drop the second group's rules."""
+    return group_id if group_id is None or isinstance(group_id, str) else ("output", id(group_id))
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -61,9 +80,10 @@ class Peer:
     be an unknown ``pulumi.Output``; it is ``None`` for a group of the same plan, resolved when the
     plan is built.
 
-    Two peers are equal when they name the same addresses or group: CIDRs and prefix lists by
-    value, groups by label and, where it is a known string, by id, so two groups given one label
-    are two peers (see :func:`label_clash`).
+    Two peers are equal when they provably name the same addresses or group: CIDRs and prefix
+    lists by value, groups by label and id, where ids are equal strings or one and the same
+    Output object. Two groups given one label are two peers (see :func:`label_clash`), so
+    deduplicating rules never drops one of them.
     """
 
     kind: PeerKind
@@ -113,15 +133,8 @@ class Peer:
                 "build group peers with Peer.group(<id>, label=...)",
             )
         object.__setattr__(self, "label", self.value)
-        group_id = self.group_id
-        _check_group_id(group_id)
-        if not (group_id is None or isinstance(group_id, str | pulumi.Output)):
-            raise TieredSgError(
-                "security group id",
-                group_id,
-                "is not a security group id",
-                "pass a string or an Output[str]",
-            )
+        if self.group_id is not None:
+            check_group_id(self.group_id)
 
     # -- identity -----------------------------------------------------------------------------
 
@@ -131,8 +144,8 @@ class Peer:
         return self.group_id if isinstance(self.group_id, str) else None
 
     @property
-    def _identity(self) -> tuple[PeerKind, str, Optional[str]]:
-        return (self.kind, self.value, self.known_group_id)
+    def _identity(self) -> tuple[PeerKind, str, object]:
+        return (self.kind, self.value, group_key(self.group_id))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Peer):
@@ -189,7 +202,7 @@ class Peer:
                     "pass Peer.group(other.group_id, label='web')",
                 )
             label = group_id
-        _check_group_id(group_id)  # the id is the user's mistake, whatever the label: first
+        check_group_id(group_id)  # the id is the user's mistake, whatever the label: first
         return cls(PeerKind.GROUP, label, label, group_id)
 
     @classmethod
@@ -243,7 +256,7 @@ def check_label(label: str, what: str) -> str:
 
 
 def label_clash(peers: Iterable[Peer]) -> Optional[tuple[Peer, Peer]]:
-    """The first two group peers that share a label but not a known id, if any.
+    """The first two group peers that share a label but are not provably one group, if any.
 
     Rules are named by label, so one label bound to two groups would make two rules of one
     name, or (were the peers equal) silently keep only the first group's access.

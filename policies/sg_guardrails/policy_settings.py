@@ -105,7 +105,8 @@ class PortsSetting:
 
 @dataclass(frozen=True)
 class IntegerSetting:
-    """An integer within ``minimum..maximum``; ``advice`` ends the out-of-range message."""
+    """An integer within ``minimum..maximum``; ``advice`` ends the out-of-range message;
+    ``example``, a value worth choosing, is published in the schema's ``examples``."""
 
     key: str
     description: str
@@ -113,15 +114,19 @@ class IntegerSetting:
     minimum: int
     maximum: int
     advice: str
+    example: int | None = None
 
     def schema(self) -> dict[str, Any]:
-        return {
+        schema: dict[str, Any] = {
             "type": "integer",
             "minimum": self.minimum,
             "maximum": self.maximum,
             "default": self.default,
             "description": self.description,
         }
+        if self.example is not None:
+            schema["examples"] = [self.example]
+        return schema
 
     def read(self, config: PolicyConfig) -> int:
         raw = config.values.get(self.key)

@@ -40,6 +40,7 @@ from .model import (
     TrafficDirection,
 )
 from .normalize import DEFAULT_SECURITY_GROUP, GROUP_TYPES, RULE_TYPES, normalize_resource
+from .rule_lists import EMPTY_RULE_LIST, RuleList, rule_id, rule_list
 from .values import plain
 
 _NO_DEPENDENCIES: Final[Mapping[str, Sequence[str]]] = MappingProxyType({})
@@ -108,7 +109,8 @@ RuleStyle = Literal["inline", "resource"]
 @dataclass(frozen=True)
 class ResolvedRule:
     """A rule and the group it belongs to. ``via`` says how the group was found, or why not;
-    ``external_id`` is set when the rule is written on a known group outside the stack."""
+    ``external_id`` is set when the rule is written on a known group outside the stack;
+    ``rule_id`` is a rule resource's AWS rule id, once known."""
 
     rule: NormalizedRule
     resource_urn: str
@@ -119,6 +121,7 @@ class ResolvedRule:
     peers: tuple[ResolvedPeer, ...] = ()
     tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
     external_id: str | None = None
+    rule_id: str | None = None
 
     @property
     def resource_name(self) -> str:
@@ -137,12 +140,14 @@ class ResolvedRule:
 @dataclass(frozen=True)
 class Owner:
     """An ``aws.ec2.VpcSecurityGroupRulesExclusive``: the resource that owns a group's whole rule
-    set, and the group it resolved to (``via`` and ``external_id`` as for a rule)."""
+    set, the group it resolved to (``via`` and ``external_id`` as for a rule), and the rules it
+    lists (every other rule of the group it revokes)."""
 
     urn: str
     group_urn: str | None
     via: str
     external_id: str | None = None
+    rules: RuleList = EMPTY_RULE_LIST
 
     @property
     def name(self) -> str:
@@ -422,6 +427,7 @@ def _attached(row: ResourceRecord, index: _Index) -> list[ResolvedRule]:
             peers=tuple(peers),
             tags=normalized.tags,
             external_id=_external_id(normalized.owner, owner, index),
+            rule_id=rule_id(row.props),
         )
     ]
 
@@ -433,7 +439,8 @@ def _owner(row: ResourceRecord, index: _Index) -> Owner:
     group, via = _resolve(ref, row, index)
     if group is None and ref.value is None:
         group, via = _from_dependencies(row, index, frozenset(), via)
-    return Owner(row.urn, group, via, _external_id(ref, group, index))
+    listed = rule_list(props, row.property_dependencies)
+    return Owner(row.urn, group, via, _external_id(ref, group, index), listed)
 
 
 def _external_id(ref: PeerRef | None, resolved: str | None, index: _Index) -> str | None:

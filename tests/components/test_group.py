@@ -1,5 +1,6 @@
 """ManagedSecurityGroup: the group's shape, its rule resources, and argument validation."""
 
+import pulumi_aws as aws
 import pytest
 
 from tiered_sg import ManagedSecurityGroup, TieredSgError
@@ -144,6 +145,60 @@ def test_one_label_bound_to_one_group_twice_is_one_rule(pulumi_runtime):
     assert {rule.peer.group_id for rule in group.rules} == {A_ID}
 
 
+def _two_groups() -> tuple[aws.ec2.SecurityGroup, aws.ec2.SecurityGroup]:
+    return (
+        aws.ec2.SecurityGroup("a", vpc_id=VPC, description="a"),
+        aws.ec2.SecurityGroup("b", vpc_id=VPC, description="b"),
+    )
+
+
+def test_one_label_bound_to_two_output_ids_is_refused_like_two_string_ids(pulumi_runtime):
+    # Issue 20, bug 1: Outputs are how programs pass ids, and two Outputs under one label used
+    # to compare equal, so the second rule was deduplicated away and group b lost its access.
+    def program():
+        a, b = _two_groups()
+        with pytest.raises(TieredSgError) as caught:
+            ManagedSecurityGroup(
+                "bastion",
+                {
+                    "vpc_id": VPC,
+                    "ingress": [
+                        {"ports": ["ssh"], "security_groups": {"x": a.id}},
+                        {"ports": ["ssh"], "security_groups": {"x": b.id}},
+                    ],
+                },
+            )
+        return str(caught.value)
+
+    assert pulumi_runtime.run(program) == (
+        "ingress[1].security_groups['x'] <Output>: is a second group under the label 'x', which "
+        "ingress[0].security_groups['x'] binds to <Output>; give each security group its own "
+        "label"
+    )
+    assert [r.name for r in pulumi_runtime.registrations] == ["a", "b"]
+
+
+def test_one_output_id_under_one_label_twice_is_one_rule(pulumi_runtime):
+    def program():
+        a, _ = _two_groups()
+        return ManagedSecurityGroup(
+            "bastion",
+            {
+                "vpc_id": VPC,
+                "ingress": [
+                    {"ports": ["ssh"], "security_groups": {"x": a.id}},
+                    {"ports": ["ssh"], "security_groups": {"x": a.id}, "description": "Again"},
+                ],
+            },
+        )
+
+    group = pulumi_runtime.run(program)
+    (rule,) = pulumi_runtime.of_type(INGRESS)
+    assert rule.name == "bastion-in-tcp-22-from-x"
+    assert rule.inputs["referencedSecurityGroupId"] == pulumi_runtime.named("a", SG).id
+    assert pulumi_runtime.resolve(group.rule_count) == 1
+
+
 def test_no_rules_means_no_egress_at_all(pulumi_runtime):
     _build(pulumi_runtime)
     assert [r.type for r in pulumi_runtime.registrations] == [COMPONENT, SG, EXCLUSIVE]
@@ -226,6 +281,18 @@ def test_over_quota_registers_nothing(pulumi_runtime):
             "rule name 'bastion-in-tcp-22-from-fd00---8': both Peer(ipv6:fd00::/8) and "
             "Peer(group:fd00---8) map to it; rename the security group label so it "
             "differs from the CIDR or prefix list",
+        ),
+        (
+            # The same check, and message, as every other argument that takes a group id.
+            {"ingress": [{"ports": ["ssh"], "security_groups": {"vpn": "sg-0123456789"}}]},
+            "ingress[0].security_groups['vpn'] 'sg-0123456789': is not a security group id "
+            "('sg-' and 8 or 17 lowercase hex digits); use the id AWS shows, like "
+            "'sg-0123456789abcdef0'",
+        ),
+        (
+            {"ingress": [{"ports": ["ssh"], "security_groups": {"vpn": 42}}]},
+            "ingress[0].security_groups['vpn'] 42: is a number where a security group id is "
+            "expected; use the id AWS shows, like 'sg-0123456789abcdef0'",
         ),
         (
             {"description": "Bastion <prod>"},

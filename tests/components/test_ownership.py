@@ -277,6 +277,116 @@ def test_rules_only_mode_and_timeout_refusals_register_nothing(pulumi_runtime, a
     assert pulumi_runtime.registrations == []
 
 
+# -- one owner per group (issue 20, bug 2) ---------------------------------------------------
+
+_OWNED_WEB = (
+    "group_id <Output>: is owned already by ManagedSecurityGroup 'tiered-web' (exclusive_rules), "
+    "and two owners of one group revoke each other's rules at every pulumi up; declare these "
+    "rules on 'tiered-web', or turn exclusive_rules off on both"
+)
+
+
+def _beside_the_chain(runtime, chain_args: dict[str, Any], **args: Any) -> str:
+    """The message refusing a ManagedSecurityGroup on the chain's web group, ``args`` its args."""
+
+    def program() -> str:
+        web = TieredSecurityGroups("tiered", {"vpc_id": VPC, **chain_args}).groups["web"]
+        with pytest.raises(TieredSgError) as caught:
+            ManagedSecurityGroup("extra", {"group_id": web.group_id, **args})  # type: ignore[typeddict-item]
+        return str(caught.value)
+
+    return runtime.run(program)
+
+
+def test_a_second_owner_of_a_chains_group_is_refused_before_it_registers(pulumi_runtime):
+    # Two VpcSecurityGroupRulesExclusive on one group: each up revoked the other's rules.
+    message = _beside_the_chain(
+        pulumi_runtime,
+        {},
+        exclusive_rules=True,
+        ingress=[{"ports": ["ssh"], "cidrs": ["10.0.0.0/8"]}],
+    )
+    assert message == _OWNED_WEB
+    assert not [r for r in pulumi_runtime.registrations if r.name.startswith("extra")]
+    assert len(pulumi_runtime.of_type(EXCLUSIVE)) == 3  # the chain's own, one per group
+
+
+def test_rules_on_a_group_another_component_owns_are_refused(pulumi_runtime):
+    message = _beside_the_chain(
+        pulumi_runtime,
+        {},
+        exclusive_rules=False,
+        ingress=[{"ports": ["ssh"], "cidrs": ["10.0.0.0/8"]}],
+    )
+    assert message == (
+        "group_id <Output>: is owned by ManagedSecurityGroup 'tiered-web' (exclusive_rules), "
+        "which would revoke these rules at every pulumi up; declare these rules on 'tiered-web', "
+        "or turn exclusive_rules off there"
+    )
+    assert not [r for r in pulumi_runtime.registrations if r.name.startswith("extra")]
+
+
+def test_owning_a_group_another_component_writes_rules_on_is_refused(pulumi_runtime):
+    message = _beside_the_chain(pulumi_runtime, {"exclusive_rules": False}, exclusive_rules=True)
+    assert message == (
+        "group_id <Output>: also has rules from ManagedSecurityGroup 'tiered-web', which "
+        "exclusive_rules here would revoke at every pulumi up; declare those rules here, or pass "
+        "exclusive_rules False"
+    )
+
+
+def test_a_group_id_string_owned_twice_is_refused_in_either_order(pulumi_runtime):
+    egress = [{"ports": ["tcp:8080"], "cidrs": ["10.0.0.0/16"]}]
+
+    def program() -> list[str]:
+        messages = []
+        ManagedSecurityGroup("a", {"group_id": ALB, "exclusive_rules": False, "egress": egress})
+        for name in ("b", "c"):
+            try:
+                ManagedSecurityGroup(name, {"group_id": ALB, "exclusive_rules": True})
+            except TieredSgError as err:
+                messages.append(str(err))
+        return messages
+
+    refusal = (
+        f"group_id {ALB!r}: also has rules from ManagedSecurityGroup 'a', which exclusive_rules "
+        "here would revoke at every pulumi up; declare those rules here, or pass exclusive_rules "
+        "False"
+    )
+    assert pulumi_runtime.run(program) == [refusal, refusal]
+
+
+def test_a_rules_only_component_passes_its_group_on_as_the_same_group(pulumi_runtime):
+    def program() -> str:
+        alb = pulumi.Output.from_input(ALB)
+        owner = ManagedSecurityGroup("a", {"group_id": alb, "exclusive_rules": True})
+        assert owner.group_id is alb
+        with pytest.raises(TieredSgError) as caught:
+            ManagedSecurityGroup("b", {"group_id": owner.group_id, "exclusive_rules": True})
+        return str(caught.value)
+
+    assert pulumi_runtime.run(program).startswith(
+        "group_id <Output>: is owned already by ManagedSecurityGroup 'a' (exclusive_rules)"
+    )
+
+
+def test_writers_that_own_nothing_share_a_group_and_deployments_never_meet(pulumi_runtime):
+    egress = [{"ports": ["tcp:8080"], "cidrs": ["10.0.0.0/16"]}]
+    unowned = {"exclusive_rules": False}
+
+    def program() -> None:
+        web = TieredSecurityGroups("tiered", {"vpc_id": VPC, **unowned}).groups["web"]
+        for name in ("a", "b"):
+            ManagedSecurityGroup(name, {"group_id": web.group_id, **unowned, "egress": egress})
+        ManagedSecurityGroup("alb", {"group_id": ALB, "exclusive_rules": True})
+
+    pulumi_runtime.run(program)
+    assert len(pulumi_runtime.of_type(EGRESS)) == 2 + 2  # the chain's web and app, then a, b
+    pulumi_runtime.configure()  # a new deployment: ALB's owner there is not this one's
+    group(pulumi_runtime, "alb", group_id=ALB, exclusive_rules=True)
+    assert len(pulumi_runtime.of_type(EXCLUSIVE)) == 1
+
+
 # -- delete timeouts -------------------------------------------------------------------------
 
 

@@ -20,6 +20,11 @@ from tiered_sg.rules import dedupe, reaches
 
 # -- peers ------------------------------------------------------------------------------------
 
+NOT_A_GROUP_ID = (
+    "is not a security group id ('sg-' and 8 or 17 lowercase hex digits); "
+    "use the id AWS shows, like 'sg-0123456789abcdef0'"
+)
+
 
 @pytest.mark.parametrize(
     ("build", "kind", "value"),
@@ -111,8 +116,7 @@ def test_peer_canonical_values(build, kind, value):
         ),
         (
             lambda: Peer.group("web"),
-            "security group id 'web': is not a security group id; "
-            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+            f"security group id 'web': {NOT_A_GROUP_ID}",
         ),
         (
             lambda: Peer.ipv4("10.0.0.0/8", label="my office"),
@@ -156,6 +160,22 @@ def test_is_world(peer, world):
     assert peer.is_world is world
 
 
+@pytest.mark.parametrize("digits", [8, 17])
+def test_group_ids_have_8_or_17_hex_digits(digits):
+    group_id = "sg-" + "0123456789abcdef0"[:digits]
+    assert Peer.group(group_id).group_id == group_id
+
+
+@pytest.mark.parametrize("digits", [7, 10, 16, 18])
+def test_group_ids_of_other_lengths_are_refused_as_the_component_args_refuse_them(digits):
+    # One check of the id's form for Peer.group and every argument that takes a group id; the
+    # peer used to accept any length from 8 to 17.
+    group_id = "sg-" + "0123456789abcdef01"[:digits]
+    with pytest.raises(TieredSgError) as caught:
+        Peer.group(group_id, label="x")
+    assert str(caught.value) == f"security group id {group_id!r}: {NOT_A_GROUP_ID}"
+
+
 def test_peer_equality_ignores_labels():
     assert Peer.ipv4("203.0.113.10/32", label="office") == Peer.ipv4("203.0.113.10/32")
     assert Peer.ipv4("203.0.113.10/32", label="office").description == "office (203.0.113.10/32)"
@@ -168,6 +188,23 @@ def test_group_peers_are_equal_only_when_their_known_ids_are():
     assert a != Peer.group("sg-0fedcba987654321f", label="x")
     assert a != Peer.planned_group("x")
     assert len({a, Peer.group("sg-0fedcba987654321f", label="x")}) == 2
+
+
+def test_group_peers_with_output_ids_are_equal_only_for_the_same_output(pulumi_runtime):
+    # Two Outputs may resolve to one id, but nothing can tell before they do: only one and the
+    # same Output is provably the same group, so deduplication never merges two of them.
+    def program():
+        a = pulumi.Output.from_input("sg-0123456789abcdef0")
+        b = pulumi.Output.from_input("sg-0123456789abcdef0")
+        return Peer.group(a, label="x"), Peer.group(a, label="x"), Peer.group(b, label="x")
+
+    first, same, other = pulumi_runtime.run(program)
+    assert first == same and hash(first) == hash(same)
+    assert first != other
+    assert first != Peer.group("sg-0123456789abcdef0", label="x")
+    assert len({first, same, other}) == 2
+    rules = [Rule.create(Direction.INGRESS, Port.tcp(22), peer) for peer in (first, same, other)]
+    assert [rule.peer for rule in dedupe(rules)] == [first, other]
 
 
 LABEL_RULE = (
@@ -224,8 +261,7 @@ LABEL_RULE = (
         ),
         (
             lambda: Peer(PeerKind.GROUP, "web", group_id="sg-1"),
-            "security group id 'sg-1': is not a security group id; "
-            "use the id AWS shows for the group, like 'sg-0123456789abcdef0'",
+            f"security group id 'sg-1': {NOT_A_GROUP_ID}",
         ),
         (
             lambda: Peer(PeerKind.GROUP, "web", label="app"),

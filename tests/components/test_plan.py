@@ -139,6 +139,50 @@ def test_one_label_bound_to_two_external_groups_is_refused():
     )
 
 
+def _plan_with_external_peers(a_id, b_id):
+    topology = Topology("shop")
+    app = topology.group("app")
+    app.allow_from(Peer.group(a_id, label="ext"), Port.tcp(8080))
+    app.allow_from(Peer.group(b_id, label="ext"), Port.tcp(8080))
+    return topology, app
+
+
+def test_one_label_bound_to_two_output_ids_is_refused_before_anything_registers(pulumi_runtime):
+    # Issue 20, bug 1: two Outputs under one label compared equal, and the second group's rule
+    # was silently deduplicated away.
+    def program():
+        a = aws.ec2.SecurityGroup("a", description="a")
+        b = aws.ec2.SecurityGroup("b", description="b")
+        topology, app = _plan_with_external_peers(a.id, b.id)
+        planned = len(app.rules)
+        with pytest.raises(TieredSgError) as caught:
+            topology.build("vpc-0123456789abcdef0")
+        return planned, str(caught.value)
+
+    planned, message = pulumi_runtime.run(program)
+    assert planned == 2  # two groups, two permissions: neither is dropped
+    assert message == (
+        "group shop-app peer label 'ext': names two groups (<Output> and <Output>), and rules "
+        "are named by label, so one group's rules would replace the other's; give each security "
+        "group its own label"
+    )
+    assert [r.name for r in pulumi_runtime.registrations] == ["a", "b"]
+
+
+def test_one_output_id_under_one_label_twice_is_one_rule(pulumi_runtime):
+    def program():
+        a = aws.ec2.SecurityGroup("a", description="a")
+        topology, app = _plan_with_external_peers(a.id, a.id)
+        topology.build("vpc-0123456789abcdef0")
+        return len(app.rules)
+
+    planned = pulumi_runtime.run(program)
+    assert planned == 1
+    (rule,) = pulumi_runtime.of_type(INGRESS)
+    assert rule.name == "shop-app-in-tcp-8080-from-ext"
+    assert rule.inputs["referencedSecurityGroupId"] == pulumi_runtime.named("a", SG).id
+
+
 def test_rule_names_are_unique_across_all_groups():
     # Group a's rule from y-in-tcp-80-from-z and group a-in-tcp-8080-from-y's rule from z derive
     # the same name; their URNs share the type chain, so the engine would refuse the second.

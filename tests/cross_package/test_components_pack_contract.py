@@ -6,6 +6,7 @@ what it tells the engine (GetAnalyzerInfo) and the verdicts it returns. Renaming
 changing a fact on one side fails here, where every other suite would stay green.
 """
 
+import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -15,7 +16,8 @@ import pytest
 from analyzer_client import PolicyPackSession, Resource
 from preflight.analysis import PreflightResult, run_preflight
 from preflight.stack_files import StackConfig, load_stack_config
-from tiered_sg import RULES_PER_DIRECTION, Peer, Port, TieredSgError
+from tiered_sg import RULES_PER_DIRECTION, ChainSpec, Peer, PeerKind, Port, TieredSgError
+from tiered_sg.admin_access import DEFAULT_ADMIN_MIN_PREFIX
 from tiered_sg.chain_spec import DEFAULT_ADMIN_PORTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +49,21 @@ aws.vpc.SecurityGroupIngressRule(
 """
 
 
+# A second owner of the web group that the components cannot see: apply makes a new Output.
+SECOND_OWNER = """\
+from tiered_sg import ManagedSecurityGroup
+
+ManagedSecurityGroup(
+    "extra",
+    {
+        "group_id": chain.groups["web"].group_id.apply(lambda group_id: group_id),
+        "exclusive_rules": True,
+        "ingress": [{"ports": ["ssh"], "cidrs": ["10.0.0.0/8"]}],
+    },
+)
+"""
+
+
 def preflight(tmp_path: Path, program: str, mode: str) -> PreflightResult:
     (tmp_path / "__main__.py").write_text(dedent(program), encoding="utf-8")
     return run_preflight(tmp_path, STACK, PACK_DIR, mode=mode)  # type: ignore[arg-type]
@@ -68,6 +85,24 @@ def test_tier_isolation_sees_the_real_chain_and_only_the_foreign_rule(tmp_path, 
     foreign = next(r.urn for r in breached.resources if r.name == "app-from-the-office-lan")
     assert [(d.urn, d.enforcement_level) for d in findings] == [(foreign, "mandatory")]
     assert "10.0.0.0/8" in findings[0].message
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_a_rule_beside_the_chain_on_a_group_it_owns_is_reported_where_it_is_written(tmp_path, mode):
+    result = preflight(tmp_path, CHAIN + FOREIGN_RULE, mode)
+    findings = result.verdicts.for_policy("sg-rules-one-owner")
+    foreign = next(r.urn for r in result.resources if r.name == "app-from-the-office-lan")
+    assert [(d.urn, d.enforcement_level) for d in findings] == [(foreign, "mandatory")]
+    assert "'shop-app-rules-exclusive' owns without listing this rule" in findings[0].message
+
+
+@pytest.mark.parametrize("mode", ["preview", "up"])
+def test_a_second_owner_the_components_cannot_see_is_reported_on_the_group(tmp_path, mode):
+    result = preflight(tmp_path, CHAIN + SECOND_OWNER, mode)
+    findings = result.verdicts.for_policy("sg-rules-one-owner")
+    web = next(r.urn for r in result.resources if r.type == SG and r.name == "shop-web")
+    assert [(d.urn, d.enforcement_level) for d in findings] == [(web, "mandatory")]
+    assert "('extra-rules-exclusive', 'shop-web-rules-exclusive')" in findings[0].message
 
 
 def test_the_tags_the_pack_reads_are_the_tags_the_chain_writes(tmp_path, pack):
@@ -104,6 +139,42 @@ def test_the_port_range_is_the_same_on_both_sides(pack):
     for outside in (int(low) - 1, int(high) + 1):
         with pytest.raises(TieredSgError):
             Port.tcp(outside)
+
+
+MIN_PREFIX_KEYS = {PeerKind.IPV4: "minPrefixIpv4", PeerKind.IPV6: "minPrefixIpv6"}
+
+
+def test_the_admin_cidr_limit_is_the_one_the_pack_suggests(pack):
+    schema = pack.info.policy("sg-no-public-admin-ports").config_schema
+    suggested = {kind: schema[key]["examples"] for kind, key in MIN_PREFIX_KEYS.items()}
+    assert suggested == {kind: [limit] for kind, limit in DEFAULT_ADMIN_MIN_PREFIX.items()}
+
+
+def _components_refuse_admin_cidr(cidr: str) -> bool:
+    try:
+        ChainSpec.from_args({"admin_cidrs": {"office": cidr}})
+    except TieredSgError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("kind", list(MIN_PREFIX_KEYS))
+def test_with_that_limit_both_sides_draw_the_line_at_the_same_prefix(pack, kind):
+    limit = DEFAULT_ADMIN_MIN_PREFIX[kind]
+    base, field = ("10.0.0.0", "cidrIpv4") if kind is PeerKind.IPV4 else ("2001:db8::", "cidrIpv6")
+    ssh = {"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}
+    limits = {MIN_PREFIX_KEYS[k]: DEFAULT_ADMIN_MIN_PREFIX[k] for k in MIN_PREFIX_KEYS}
+    pack.configure({"sg-no-public-admin-ports": limits})
+    try:
+        for prefix in (limit - 1, limit):
+            cidr = str(ipaddress.ip_network(f"{base}/{prefix}", strict=False))
+            verdict = pack.analyze(
+                Resource(INGRESS, "ssh", {**ssh, field: cidr, "description": "x"})
+            )
+            reported = bool(verdict.for_policy("sg-no-public-admin-ports"))
+            assert _components_refuse_admin_cidr(cidr) == reported == (prefix < limit), cidr
+    finally:
+        pack.configure(None)
 
 
 WORLD_OR_NOT = [

@@ -71,7 +71,7 @@ OWNER_TYPES = ["aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExcl
 POLICIES = build_policies()
 STACK_POLICIES = [p for p in POLICIES if isinstance(p, StackValidationPolicy)]
 RESOURCE_POLICIES = [p for p in POLICIES if isinstance(p, ResourceValidationPolicy)]
-assert len(RESOURCE_POLICIES) == 7 and len(STACK_POLICIES) == 6
+assert len(RESOURCE_POLICIES) == 7 and len(STACK_POLICIES) == 7
 
 
 def _field_names() -> list[str]:

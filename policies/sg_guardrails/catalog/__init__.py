@@ -20,6 +20,7 @@ from . import (
     public_ports_allowlist,
     rule_quota,
     rules_described,
+    rules_one_owner,
     rules_owned,
     tier_isolation,
 )
@@ -37,4 +38,5 @@ POLICIES: Final[tuple[PolicyRecord, ...]] = (
     tier_isolation.POLICY,
     rules_owned.POLICY,
     default_group_adopted.POLICY,
+    rules_one_owner.POLICY,
 )

@@ -16,6 +16,10 @@ from ..resource_findings import world_findings
 ADMIN_PORTS: Final = PortsSetting(
     "adminPorts", "Remote-administration ports never open to the internet.", (22, 3389)
 )
+# The widest admin CIDRs the tiered-sg components accept by default, suggested in the schema's
+# ``examples``; the components' and pack's contract test asks both sides for them.
+COMPONENTS_MIN_PREFIX_IPV4: Final = 8
+COMPONENTS_MIN_PREFIX_IPV6: Final = 32
 # Off (0) by default, so the policy keeps Security Hub EC2.13/EC2.14's meaning: only a /0.
 MIN_PREFIX_IPV4: Final = IntegerSetting(
     "minPrefixIpv4",
@@ -23,7 +27,9 @@ MIN_PREFIX_IPV4: Final = IntegerSetting(
     default=0,
     minimum=0,
     maximum=32,
-    advice="write a prefix length, e.g. 8 (the tiered-sg components' limit)",
+    advice=f"write a prefix length, e.g. {COMPONENTS_MIN_PREFIX_IPV4} (the tiered-sg components' "
+    "limit)",
+    example=COMPONENTS_MIN_PREFIX_IPV4,
 )
 MIN_PREFIX_IPV6: Final = IntegerSetting(
     "minPrefixIpv6",
@@ -31,7 +37,9 @@ MIN_PREFIX_IPV6: Final = IntegerSetting(
     default=0,
     minimum=0,
     maximum=128,
-    advice="write a prefix length, e.g. 32 (the tiered-sg components' limit)",
+    advice=f"write a prefix length, e.g. {COMPONENTS_MIN_PREFIX_IPV6} (the tiered-sg components' "
+    "limit)",
+    example=COMPONENTS_MIN_PREFIX_IPV6,
 )
 
 

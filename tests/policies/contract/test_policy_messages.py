@@ -52,6 +52,12 @@ def _unowned_rules() -> Outcome:
     return check_stack("sg-rules-owned", stack.resources)
 
 
+def _two_owners() -> Outcome:
+    stack = three_tiers(admin=False).owned()
+    stack.exclusive("web").name = "web-taken-over"
+    return check_stack("sg-rules-one-owner", stack.resources)
+
+
 def _unadopted_vpc() -> Outcome:
     vpc = Res(VPC, "main", {"cidrBlock": "10.0.0.0/16", "id": "vpc-0123456789abcdef0"})
     return check_stack("sg-default-group-adopted", [vpc])
@@ -161,6 +167,16 @@ CASES: dict[str, tuple[Callable[[], Outcome], str]] = {
         "Hub EC2.2 fails once the VPC exists. Fix: adopt it with "
         "aws.ec2.DefaultSecurityGroup(vpc_id=<this VPC's id>) and no ingress or egress (with the "
         "tiered-sg components: closeDefaultGroup / close_default_group).",
+    ),
+    "sg-rules-one-owner": (
+        _two_owners,
+        "Security group 'web' has its rules owned by 2 aws.ec2.VpcSecurityGroupRulesExclusive "
+        "resources ('web-rules-exclusive', 'web-taken-over'). Each revokes every rule of the "
+        "group whose id is not in its ingressRuleIds or egressRuleIds, so every update of one "
+        "revokes the rules only another lists. Fix: keep one of them and list every rule of the "
+        "group in it (with the tiered-sg components: declare all the group's rules on the "
+        "component that owns it, or turn exclusive_rules off on every component writing rules to "
+        "the group).",
     ),
 }
 

@@ -13,6 +13,7 @@ from analyzer_client import AnalyzeResult, PolicyPackSession, Resource, combine_
 SG = "aws:ec2/securityGroup:SecurityGroup"
 VPC_IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 VPC_OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+RULES_EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
 
 PUBLIC_PORT_POLICIES = (
     "sg-no-public-admin-ports",

@@ -9,7 +9,7 @@ their groups only through propertyDependencies.
 from dataclasses import dataclass, field
 from typing import Any
 
-from protocol_shapes import SG, VPC_IN, VPC_OUT
+from protocol_shapes import RULES_EXCLUSIVE, SG, VPC_IN, VPC_OUT
 
 from analyzer_client import UNKNOWN, PolicyPackSession, Resource
 
@@ -83,16 +83,53 @@ class Stack:
         type_ = VPC_IN if direction == "ingress" else VPC_OUT
         # Rules are children of the tier's ManagedSecurityGroup component, like the group.
         parent = self.pack.urn(GROUP_TYPE, group_urn.rsplit("::", 1)[-1], self._chain_of(tier))
+        outputs = {**props, "securityGroupRuleId": f"sgr-{name}" if self.known_ids else UNKNOWN}
         return self.add(
             Resource(
                 type_,
                 name,
+                props,
+                outputs=outputs,
+                parent=parent,
+                dependencies=sorted({u for urns in deps.values() for u in urns}),
+                property_dependencies=deps,
+            )
+        )
+
+    def owner(self, tier: str, name: str | None = None) -> str:
+        """The tier's aws.ec2.VpcSecurityGroupRulesExclusive as the component registers it,
+        listing the tier's rules so far (``name``: another owner of the same group)."""
+        group_urn = self.groups[tier]
+        group = group_urn.rsplit("::", 1)[-1]
+        rules = [
+            r
+            for r in self.resources
+            if r.type in (VPC_IN, VPC_OUT)
+            and r.property_dependencies.get("securityGroupId") == [group_urn]
+        ]
+        props: dict[str, Any] = {"securityGroupId": self._id(tier)}
+        deps = {"securityGroupId": [group_urn]}
+        for key, type_ in (("ingressRuleIds", VPC_IN), ("egressRuleIds", VPC_OUT)):
+            mine = [r for r in rules if r.type == type_]
+            props[key] = [f"sgr-{r.name}" if self.known_ids else UNKNOWN for r in mine]
+            deps[key] = [self.pack.urn(r.type, r.name, r.parent) for r in mine]
+        parent = self.pack.urn(GROUP_TYPE, group, self._chain_of(tier))
+        return self.add(
+            Resource(
+                RULES_EXCLUSIVE,
+                name or f"{group}-rules-exclusive",
                 props,
                 parent=parent,
                 dependencies=sorted({u for urns in deps.values() for u in urns}),
                 property_dependencies=deps,
             )
         )
+
+    def owned(self) -> "Stack":
+        """Every group so far with its owner, as the components register them by default."""
+        for tier in list(self.groups):
+            self.owner(tier)
+        return self
 
     def _chain_of(self, tier: str) -> str:
         return self.pack.urn(CHAIN_TYPE, self.tags[tier]["tiered-sg:chain"])

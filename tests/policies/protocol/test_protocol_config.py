@@ -97,14 +97,19 @@ def test_a_bad_config_is_rejected_like_the_cli_rejects_it(configured, config, er
     assert "validating policy config: sg-guardrails 0.1.0" in str(caught.value)
 
 
-def test_a_bad_level_or_unknown_policy_is_rejected(configured):
+def test_a_bad_level_is_rejected(configured):
     with pytest.raises(PolicyConfigError, match="'blocking' is not a valid enforcement level"):
         configured({"sg-rule-quota": "blocking"})
-    with pytest.raises(
-        PolicyConfigError,
-        match=r"'sg-no-public-ssh'.*its policies are: sg-default-group-adopted, sg-default-group-c",
-    ):
-        configured({"sg-no-public-ssh": "mandatory"})
+
+
+def test_an_unknown_policy_name_passes_as_in_the_cli_and_changes_nothing(configured):
+    # The engine adds unknown names to the config it sends; the pack ignores them.
+    pack = configured({"sg-no-public-ssh": "disabled"})
+    assert pack.policy_config["sg-no-public-ssh"].enforcement_level.value == "disabled"
+    result = analyze_all(pack, ingress(VPC_IN, "tcp", 443, 443, v4="0.0.0.0/0", name="web"))
+    assert result.passed
+    result = analyze_all(pack, ingress(VPC_IN, "tcp", 3389, 3389, v4="0.0.0.0/0", name="rdp"))
+    assert not result.passed
 
 
 def test_a_misspelt_property_the_cli_lets_through_is_caught_by_the_pack(configured):

@@ -18,13 +18,14 @@ DEFAULT_LEVELS = {
     "sg-tier-isolation": M,
     "sg-rules-owned": A,
     "sg-default-group-adopted": A,
+    "sg-rules-one-owner": M,
 }
 # The EC2.19 list itself is pinned in tests/policies/unit/test_policy_settings_unit.py;
 # here: the engine is told exactly that list.
 EC2_19 = list(no_public_high_risk_ports.HIGH_RISK_PORTS.default)
 
 
-def test_the_pack_lists_exactly_its_twelve_policies_with_their_default_levels(pack):
+def test_the_pack_lists_exactly_its_thirteen_policies_with_their_default_levels(pack):
     info = pack.info
     assert info.name == "sg-guardrails"
     assert info.version == "0.1.0"  # PulumiPolicy.yaml's, which the engine prefers
@@ -40,6 +41,7 @@ def test_stack_policies_are_stack_policies(pack):
         "sg-tier-isolation",
         "sg-rules-owned",
         "sg-default-group-adopted",
+        "sg-rules-one-owner",
     }
     # sg-default-group-closed checks each resource AND the stack; the SDK reports it as a
     # resource policy but also runs it in AnalyzeStack (see test_protocol_default_group).

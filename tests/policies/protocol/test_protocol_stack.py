@@ -18,6 +18,8 @@ from analyzer_client import UNKNOWN, Resource
 TIER = "sg-tier-isolation"
 MIXED = "sg-no-mixed-rule-styles"
 QUOTA = "sg-rule-quota"
+OWNED = "sg-rules-owned"
+ONE_OWNER = "sg-rules-one-owner"
 
 
 # ------------------------------------------------------------------ the whole pack
@@ -89,3 +91,41 @@ def test_one_style_per_group_passes_even_when_the_provider_reads_rules_back(pack
     assert not pack.analyze_stack(
         [resources_only, replace(rule, property_dependencies={})]
     ).for_policy(MIXED)
+
+
+# ------------------------------------------------------------------ sg-rules-one-owner
+
+
+@pytest.mark.parametrize("known_ids", [False, True], ids=["preview", "update"])
+def test_an_owned_chain_passes_every_policy_without_a_word_on_ownership(pack, known_ids):
+    result = pack.run(tiered(pack, known_ids=known_ids).owned().resources)
+    assert result.passed, [d.detail for d in result.mandatory]
+    assert not result.for_policy(OWNED)
+    assert not result.for_policy(ONE_OWNER)
+
+
+@pytest.mark.parametrize("known_ids", [False, True], ids=["preview", "update"])
+def test_a_second_owner_of_a_chains_group_fails_the_run_on_that_group(pack, known_ids):
+    # Issue 20, bug 2: a rules-only ManagedSecurityGroup with exclusive_rules beside the chain.
+    stack = tiered(pack, known_ids=known_ids).owned()
+    second = stack.owner("web", name="extra-rules-exclusive")
+    result = pack.run(stack.resources)
+    assert [(d.policy_name, d.urn) for d in result.mandatory] == [(ONE_OWNER, stack.groups["web"])]
+    (finding,) = result.for_policy(ONE_OWNER)
+    assert finding.detail.startswith(
+        "Security group 'tiers-web' has its rules owned by 2 "
+        "aws.ec2.VpcSecurityGroupRulesExclusive resources ('extra-rules-exclusive', "
+        "'tiers-web-rules-exclusive')."
+    )
+    assert second.endswith("::extra-rules-exclusive")
+
+
+@pytest.mark.parametrize("known_ids", [False, True], ids=["preview", "update"])
+def test_a_rule_the_groups_owner_does_not_list_fails_the_run_on_that_rule(pack, known_ids):
+    stack = tiered(pack, known_ids=known_ids).owned()
+    extra = stack.rule("web", "ingress", 8443, cidr="10.0.0.0/8", name="web-in-8443-extra")
+    result = pack.run(stack.resources)
+    assert [(d.policy_name, d.urn) for d in result.mandatory] == [(ONE_OWNER, extra)]
+    assert "'tiers-web-rules-exclusive' owns without listing this rule" in (
+        result.for_policy(ONE_OWNER)[0].detail
+    )

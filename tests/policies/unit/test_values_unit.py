@@ -11,7 +11,7 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
 )
 
-from sg_guardrails.values import UnknownValue, plain
+from sg_guardrails.values import UnknownValue, plain, plain_field
 from tests.policies.unit.sgkit import engine_props, secret
 
 
@@ -41,6 +41,15 @@ def test_sdk_proxies_that_raise_on_unknowns_are_read_without_raising() -> None:
     assert plain(props) == {
         "ingress": [{"fromPort": UnknownValue(), "cidrBlocks": [UnknownValue()]}]
     }
+
+
+def test_one_field_of_an_sdk_proxy_is_read_without_raising() -> None:
+    # ``key in proxy`` reads the value, and raises for an unknown: the first version did that.
+    props = engine_props({"securityGroupRuleId": UNKNOWN_STRING_VALUE, "id": "sgr-1"})
+    assert plain_field(props, "securityGroupRuleId") == UnknownValue()
+    assert plain_field(props, "id") == "sgr-1"
+    assert plain_field(props, "absent") is None
+    assert plain_field(UNKNOWN_STRING_VALUE, "id") is None
 
 
 def test_raw_secret_envelopes_are_unwrapped_recursively() -> None:
