@@ -145,3 +145,15 @@ class TieredSecurityGroupsArgs(TypedDict):
     """Widest IPv4 admin CIDR allowed, as a prefix length (1-32). Default: 8."""
     admin_min_prefix_ipv6: NotRequired[int]
     """Widest IPv6 admin CIDR allowed, as a prefix length (1-128). Default: 32."""
+    adopt: NotRequired[dict[str, str]]
+    (
+        "Existing groups and rules to adopt: child name ('tiered-web', "
+        "'tiered-web-in-tcp-80-from-0.0.0.0-0') -> its sg- or sgr- id, as python -m "
+        "tiered_sg.adopt writes it. Adopted children are imported, never created, and keep "
+        "AWS's name, description and tags (ignoreChanges)."
+    )
+    retain_on_delete: NotRequired[bool]
+    (
+        "Leave every group and rule in AWS when it leaves the stack (pulumi destroy included): "
+        "stop managing without deleting. Default: false."
+    )

@@ -18,12 +18,13 @@ from typing import Optional
 
 import pulumi
 
+from tiered_sg.adoption import check_adopt
 from tiered_sg.args import TieredSecurityGroupsArgs
 from tiered_sg.chain_spec import ADMIN, TAG_PREFIX, ChainSpec
 from tiered_sg.default_group import close_default_group
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.inputs import ArgPath, check_vpc_id
-from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name, default_group_name
+from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name, default_group_name, rule_name
 from tiered_sg.peers import Peer
 from tiered_sg.plan import GroupPlan, Topology, build_groups
 from tiered_sg.ports import Port
@@ -128,9 +129,17 @@ class TieredSecurityGroups(pulumi.ComponentResource):
         opts: Optional[pulumi.ResourceOptions],
     ) -> None:
         specs = plan_chain(name, spec).validate()  # before the component itself registers
+        stale = check_adopt(
+            spec.adopt,
+            (group.name for group in specs.values()),
+            (rule_name(group.name, rule) for group in specs.values() for rule in group.rules),
+            spec.adopt_at,
+        )
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        groups = build_groups(specs, vpc_id, child)
+        for warning in stale:
+            pulumi.log.warn(warning, self)
+        child = pulumi.ResourceOptions(parent=self, retain_on_delete=spec.retain_on_delete or None)
+        groups = build_groups(specs, vpc_id, child, spec.adopt)
         if spec.close_default_group:
             close_default_group(default_group_name(name), vpc_id, spec.tags, child)
         self._spec = spec

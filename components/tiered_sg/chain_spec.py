@@ -24,6 +24,7 @@ from tiered_sg.admin_access import (
     check_admin_ports,
     parse_admin_cidrs,
 )
+from tiered_sg.adoption import parse_adopt
 from tiered_sg.args import EgressArgs, TierArgs, TieredSecurityGroupsArgs
 from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
@@ -76,6 +77,8 @@ CHAIN_FIELDS = (
     "delete_timeout",
     "admin_min_prefix_ipv4",
     "admin_min_prefix_ipv6",
+    "adopt",
+    "retain_on_delete",
 )
 _TIER_FIELDS = ("name", "ports", "egress")
 _EGRESS_FIELDS = ("ports", "cidrs", "description")
@@ -133,6 +136,12 @@ class ChainSpec:
         default_factory=lambda: dict(DEFAULT_ADMIN_MIN_PREFIX)
     )
     """Widest admin CIDR allowed per family, as a prefix length."""
+    adopt: Mapping[str, str] = field(default_factory=dict)
+    """Child name -> id of the existing group or rule it adopts (see tiered_sg.adoption)."""
+    retain_on_delete: bool = False
+    """Destroying the stack (or dropping a child) leaves the AWS objects in place."""
+    adopt_at: ArgPath = field(default=ArgPath(), init=False, compare=False, repr=False)
+    """Where ``adopt`` came from, for errors found once the chain's child names are known."""
     at: InitVar[Optional[ArgPath]] = None
 
     def __post_init__(self, at: Optional[ArgPath]) -> None:
@@ -163,6 +172,10 @@ class ChainSpec:
         parse_bool(self.exclusive_rules, at.field("exclusive_rules"))
         parse_bool(self.close_default_group, at.field("close_default_group"))
         parse_delete_timeout(self.delete_timeout, at.field("delete_timeout"))
+        adopt = parse_adopt(self.adopt, at.field("adopt"))
+        object.__setattr__(self, "adopt", adopt)
+        object.__setattr__(self, "adopt_at", at.field("adopt"))
+        parse_bool(self.retain_on_delete, at.field("retain_on_delete"))
 
     @classmethod
     def from_args(cls, args: Mapping[str, object], at: Optional[ArgPath] = None) -> "ChainSpec":
@@ -204,6 +217,8 @@ class ChainSpec:
                 value("delete_timeout", DEFAULT_DELETE_TIMEOUT), at.field("delete_timeout")
             ),
             min_prefix,
+            parse_adopt(value("adopt", {}), at.field("adopt")),
+            parse_bool(value("retain_on_delete", False), at.field("retain_on_delete")),
             at,
         )
 
@@ -225,6 +240,8 @@ class ChainSpec:
             "delete_timeout": self.delete_timeout,
             "admin_min_prefix_ipv4": self.admin_min_prefix[PeerKind.IPV4],
             "admin_min_prefix_ipv6": self.admin_min_prefix[PeerKind.IPV6],
+            "adopt": dict(self.adopt),
+            "retain_on_delete": self.retain_on_delete,
         }
 
 

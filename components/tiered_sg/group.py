@@ -18,11 +18,13 @@ this edge (:func:`parse_group_args`), or already, as a :class:`GroupSpec` from a
 """
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
 
+from tiered_sg.adoption import GROUP_KEPT, RULE_KEPT, adopted
 from tiered_sg.args import ManagedSecurityGroupArgs
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group_args import parse_group_args
@@ -59,17 +61,19 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         vpc_id: Optional[pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions] = None,
         group_ids: Optional[Mapping[str, pulumi.Input[str]]] = None,
+        adopt: Optional[Mapping[str, str]] = None,
     ) -> "ManagedSecurityGroup":
         """The group of an already validated ``spec`` (named ``spec.name``), parsing nothing.
         ``vpc_id`` is required unless the spec names an existing group (``spec.group_id``).
-        ``group_ids`` holds the ids of the plan's groups its rules reference by name."""
+        ``group_ids`` holds the ids of the plan's groups its rules reference by name; ``adopt``
+        (child name -> id) the existing group and rules its children import instead of create."""
         if spec.group_id is None:
             check_vpc_id(vpc_id, ArgPath().field("vpc_id"))
         ids = dict(group_ids or {})
         for rule in spec.rules:
             _check_resolvable(spec.name, rule.peer, ids)
         group = cls.__new__(cls)  # skips __init__, the args edge: the spec is parsed already
-        group._register(spec.name, spec, vpc_id, ids, opts)
+        group._register(spec.name, spec, vpc_id, ids, opts, adopt or {})
         return group
 
     def _register(
@@ -79,15 +83,25 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         vpc_id: Optional[pulumi.Input[str]],
         group_ids: Mapping[str, pulumi.Input[str]],
         opts: Optional[pulumi.ResourceOptions],
+        adopt: Mapping[str, str] = MappingProxyType({}),
     ) -> None:
         writes = bool(spec.rules)
         if spec.group_id is not None:  # someone else's group: refuse a fight before registering
             claim(name, spec.group_id, exclusive=spec.exclusive_rules, writes=writes)
         super().__init__(TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        # retain_on_delete is not inherited from a parent: hand it down explicitly.
+        child = pulumi.ResourceOptions(
+            parent=self, retain_on_delete=opts.retain_on_delete if opts else None
+        )
         tags = dict(spec.tags)
         if spec.group_id is None:
-            group_id = _create_group(name, spec, vpc_id, tags, child)
+            if name in adopt:
+                pulumi.log.info(
+                    f"adopting {adopt[name]}: its name, description and tags stay as AWS has "
+                    "them (ignoreChanges)",
+                    self,
+                )
+            group_id = _create_group(name, spec, vpc_id, tags, child, adopt.get(name))
             claim(name, group_id, exclusive=spec.exclusive_rules, writes=writes)
         else:
             # The given Output itself, so that rules-only components on it are seen as one group.
@@ -99,8 +113,11 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
         rule_ids: dict[Direction, dict[str, pulumi.Output[str]]] = {d: {} for d in Direction}
         for rule in spec.rules:
             child_name = rule_name(name, rule)
+            rule_opts = pulumi.ResourceOptions.merge(
+                child, adopted(adopt.get(child_name), RULE_KEPT)
+            )
             rule_ids[rule.direction][child_name] = _register_rule(
-                child_name, rule, group_id, group_ids, tags, child
+                child_name, rule, group_id, group_ids, tags, rule_opts
             )
         if spec.exclusive_rules:
             aws.ec2.VpcSecurityGroupRulesExclusive(
@@ -132,10 +149,12 @@ def _create_group(
     vpc_id: Optional[pulumi.Input[str]],
     tags: dict[str, str],
     opts: pulumi.ResourceOptions,
+    adopt_id: Optional[str] = None,
 ) -> pulumi.Output[str]:
     # The delete timeout covers the DependencyViolation retries while ENIs still use the group.
-    timeouts = pulumi.ResourceOptions(
-        custom_timeouts=pulumi.CustomTimeouts(delete=spec.delete_timeout)
+    timeouts = pulumi.ResourceOptions.merge(
+        pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(delete=spec.delete_timeout)),
+        adopted(adopt_id, GROUP_KEPT),
     )
     group = aws.ec2.SecurityGroup(
         name,

@@ -247,9 +247,11 @@ def build_groups(
     specs: Mapping[str, GroupSpec],
     vpc_id: pulumi.Input[str],
     opts: Optional[pulumi.ResourceOptions] = None,
+    adopt: Optional[Mapping[str, str]] = None,
 ) -> dict[str, ManagedSecurityGroup]:
     """Register the groups of a validated plan (:meth:`Topology.validate`), keyed as ``specs``
-    (by planned name); rules referencing planned groups get their ids as deferred outputs."""
+    (by planned name); rules referencing planned groups get their ids as deferred outputs.
+    ``adopt`` (child name -> id) lists the existing groups and rules imported, not created."""
     deferred: dict[str, tuple[pulumi.Output[str], Callable[[pulumi.Output[str]], None]]] = {
         name: pulumi.deferred_output() for name in specs
     }
@@ -258,7 +260,7 @@ def build_groups(
     try:
         for name, spec in specs.items():
             group = ManagedSecurityGroup.from_spec(
-                spec, vpc_id, pulumi.ResourceOptions.merge(opts, None), ids
+                spec, vpc_id, pulumi.ResourceOptions.merge(opts, None), ids, adopt
             )
             deferred[name][1](group.group_id)
             built[name] = group

@@ -35,12 +35,13 @@ _NEAR_MISS = 0.75
 """difflib ratio from which another namespace is taken for a misspelling of ours."""
 
 _LISTS = {"tiers", "public_ipv4_cidrs", "public_ipv6_cidrs", "admin_ports"}
-_MAPPINGS = {"admin_cidrs", "tags", "entry_security_groups"}
+_MAPPINGS = {"admin_cidrs", "tags", "entry_security_groups", "adopt"}
 _SCALARS = {
     "exclusive_rules",
     "close_default_group",
     "admin_min_prefix_ipv4",
     "admin_min_prefix_ipv6",
+    "retain_on_delete",
 }
 """Booleans and integers: the engine passes them as their JSON text ('true', '8')."""
 

@@ -60,6 +60,7 @@ def test_project_file_declares_every_key_with_the_programs_defaults():
         "exclusiveRules": "boolean",
         "closeDefaultGroup": "boolean",
         "deleteTimeout": "string",
+        "retainOnDelete": "boolean",
     }
 
 

@@ -358,10 +358,10 @@ def test_readme_components_example(pulumi_runtime):
 def test_a_failure_mid_build_surfaces_instead_of_hanging(pulumi_runtime, monkeypatch):
     real = ManagedSecurityGroup.from_spec
 
-    def flaky(spec, vpc_id, opts=None, group_ids=None):
+    def flaky(spec, vpc_id, opts=None, group_ids=None, adopt=None):
         if spec.name == "shop-app":
             raise RuntimeError("provider exploded")
-        return real(spec, vpc_id, opts, group_ids)
+        return real(spec, vpc_id, opts, group_ids, adopt)
 
     monkeypatch.setattr(ManagedSecurityGroup, "from_spec", flaky)
 

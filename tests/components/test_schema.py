@@ -25,6 +25,8 @@ def test_the_provider_analyzer_infers_both_components_with_documented_properties
         "deleteTimeout",
         "adminMinPrefixIpv4",
         "adminMinPrefixIpv6",
+        "adopt",
+        "retainOnDelete",
     }
     assert [k for k, p in chain.inputs.items() if not p.optional] == ["vpcId"]
     assert {k: chain.inputs[k].type for k in ("exclusiveRules", "adminMinPrefixIpv4")} == {

@@ -6,6 +6,7 @@ names (camelCase), types, descriptions, required inputs, nested types, dependenc
 """
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ CONSUMER_YAML = REPO_ROOT / "examples" / "consumer-yaml" / "Pulumi.yaml"
 PACKAGE = "tiered-sg"
 CHAIN = "tiered-sg:index:TieredSecurityGroups"
 GROUP = "tiered-sg:index:ManagedSecurityGroup"
-TIER_ARGS = "tiered-sg:index:TierArgs"
-EGRESS_ARGS = "tiered-sg:index:EgressArgs"
-RULE_ARGS = "tiered-sg:index:RuleArgs"
+# The Python TypedDicts TierArgs, EgressArgs, RuleArgs: the schema drops the `Args` suffix, which
+# every SDK adds itself (TypeScript `inputs.TierArgs`, Go `TierArgs`, Python `TierArgs`).
+TIER_ARGS = "tiered-sg:index:Tier"
+EGRESS_ARGS = "tiered-sg:index:Egress"
+RULE_ARGS = "tiered-sg:index:Rule"
 
 STRING: dict[str, Any] = {"type": "string"}
 INTEGER: dict[str, Any] = {"type": "integer"}
@@ -57,6 +60,8 @@ CHAIN_INPUTS: dict[str, dict[str, Any]] = {
     "deleteTimeout": STRING,
     "adminMinPrefixIpv4": INTEGER,
     "adminMinPrefixIpv6": INTEGER,
+    "adopt": STRING_MAP,
+    "retainOnDelete": BOOLEAN,
 }
 CHAIN_OUTPUTS: dict[str, dict[str, Any]] = {
     "groupIds": STRING_MAP,
@@ -345,6 +350,30 @@ def test_rule_type(schema: Any) -> None:
 
 def test_types_are_exactly_the_nested_args(schema: Any) -> None:
     assert set(schema["types"]) == {TIER_ARGS, EGRESS_ARGS, RULE_ARGS}
+
+
+def test_go_sdk_gets_the_input_types_its_args_structs_refer_to(schema: Any) -> None:
+    """Go codegen refers to `TierArgs` for a plain list of Tier in the chain's args, but emits it
+    only with generateExtraInputTypes: without it the Go SDK does not compile."""
+    assert schema["language"]["go"]["generateExtraInputTypes"] is True
+
+
+def test_descriptions_name_properties_as_consumers_write_them(schema: Any) -> None:
+    described = _descriptions(schema["resources"]) + _descriptions(schema["types"])
+    names = {
+        name
+        for node in [*schema["resources"].values(), *schema["types"].values()]
+        for name in [*node.get("inputProperties", {}), *node.get("properties", {})]
+    }
+    snake = {
+        word
+        for _, text in described
+        for word in re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text)
+        if re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), word) in names
+    }
+    assert not snake, f"Python argument names in schema descriptions: {sorted(snake)}"
+    group = schema["resources"][GROUP]["inputProperties"]
+    assert "with groupId it must be given" in group["exclusiveRules"]["description"]
 
 
 # --- the YAML consumer example only uses names the schema defines ------------------------------
