@@ -242,9 +242,15 @@ class Peer:
         return f"Peer({self.kind.value}:{self.value})"
 
 
+def is_label(text: str) -> bool:
+    """Whether ``text`` may be a label: a letter, then letters, digits, '.', '_' or '-', at most
+    :data:`MAX_LABEL` characters (see :func:`check_label`)."""
+    return isinstance(text, str) and _LABEL.fullmatch(text) is not None
+
+
 def check_label(label: str, what: str) -> str:
     """A name used in resource names: a letter, then letters, digits, '.', '_' or '-'."""
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+    if not is_label(label):
         raise TieredSgError(
             what,
             label,

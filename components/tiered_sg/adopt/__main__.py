@@ -15,6 +15,7 @@ from typing import Optional
 from tiered_sg.adopt.inventory import read_vpc
 from tiered_sg.adopt.mapping import ChainMap, UnmappableError, map_chain
 from tiered_sg.adopt.stack_file import write_stack_file
+from tiered_sg.errors import TieredSgError
 
 EXIT_UNMAPPABLE = 2
 
@@ -22,13 +23,20 @@ EXIT_UNMAPPABLE = 2
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     import boto3  # type: ignore[import-untyped]  # only the command needs it, not the program
+    from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped]
 
-    session = boto3.session.Session(region_name=args.region)
-    ec2 = session.client("ec2", endpoint_url=args.endpoint)
-    inventory = read_vpc(ec2, args.vpc_id)
     tiers = args.tiers.split(",") if args.tiers else None
     try:
+        session = boto3.session.Session(region_name=args.region)
+        inventory = read_vpc(session.client("ec2", endpoint_url=args.endpoint), args.vpc_id)
         mapped = map_chain(inventory, args.chain, leave_out=args.leave_out, tier_names=tiers)
+    except (BotoCoreError, ClientError) as err:
+        print(f"error: {args.vpc_id}: reading the VPC failed: {err}", file=sys.stderr)
+        return EXIT_UNMAPPABLE
+    except TieredSgError as err:
+        # A value the chain model refuses (e.g. a CIDR with host bits): its own one-line message.
+        print(f"error: {args.vpc_id}: {err}; nothing written", file=sys.stderr)
+        return EXIT_UNMAPPABLE
     except UnmappableError as err:
         for misfit in err.misfits:
             print(f"does not fit: {misfit}")

@@ -1,5 +1,6 @@
 """A VPC's security groups and rules, read through the EC2 API into plain values."""
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -56,6 +57,20 @@ def port_of(protocol: str, from_port: int, to_port: int) -> Optional[Port]:
         return Port(Protocol(name), from_port, to_port)
     except (TieredSgError, ValueError):
         return None
+
+
+# A rule's CIDR is read leniently (host bits allowed), unlike Peer: it is what AWS holds, not the
+# mapper's to refuse. The mapped config is parsed strictly later, naming the key at fault.
+
+
+def is_world_cidr(cidr: str) -> bool:
+    """Whether a rule's CIDR is every address of its family (``/0``)."""
+    return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+
+
+def canonical_cidr(cidr: str) -> str:
+    """A rule's CIDR as plans spell it (``2001:db8::/32``), so AWS's text and the plan's meet."""
+    return str(ipaddress.ip_network(cidr, strict=False))
 
 
 def read_vpc(ec2: Any, vpc_id: str) -> Inventory:

@@ -20,6 +20,12 @@ def write_stack_file(path: Path, config: dict[str, object]) -> None:
         for key, value in (document.get("config") or {}).items()
         if not key.startswith(f"{NAMESPACE}:")
     }
-    kept.update({f"{NAMESPACE}:{key}": value for key, value in config.items()})
+    kept.update(namespaced(config))
     document["config"] = kept
     path.write_text(yaml.safe_dump(document, sort_keys=False, width=100), encoding="utf-8")
+
+
+def namespaced(config: dict[str, object]) -> dict[str, object]:
+    """``config``'s keys as the stack file and :func:`~tiered_sg.stack_config.parse_config`
+    spell them: ``vpcId`` -> ``tiered-sg:vpcId``."""
+    return {f"{NAMESPACE}:{key}": value for key, value in config.items()}
