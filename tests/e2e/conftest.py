@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.e2e.aws_standin.launcher import write_launcher
 from tests.e2e.emulator import Emulator
-
 from tests.e2e.toolchain import pulumi_bin_dir
 from tests.e2e.workspace import REPO_ROOT, Workspace, copy_project, isolated_env, run_bounded
 
@@ -50,6 +50,13 @@ def emulator() -> Iterator[Emulator]:
         yield emulator
 
 
+@pytest.fixture(scope="module")
+def module_emulator() -> Iterator[Emulator]:
+    """One emulator for a module whose tests are the sequential steps of one deployment."""
+    with Emulator() as emulator:
+        yield emulator
+
+
 @pytest.fixture(scope="session")
 def pack_venv(pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The policy pack's virtualenv as users get it: `cd policies && pulumi install`."""
@@ -77,14 +84,18 @@ def make_workspace(
     program_venv: Path | None = PROGRAM_VENV,
     pack_venv: Path | None = None,
 ) -> Workspace:
-    """Copy `source` into `root`/project, isolate the CLI there and install the `aws` stand-in.
+    """Copy `source` into `root`/project, isolate the CLI there and install the `aws` stand-in
+    (aimed at `endpoint` unless the stack's `aws:endpoints` says otherwise; its log in
+    `root`/aws.log).
 
     The pack is always at `root`/project/policies: the project's own, or for other programs
     (breaches, consumers) a copy of ours beside them.
     """
-    workspace = Workspace(
-        root, bin_dir, isolated_env(root, bin_dir, {"TIERED_SG_STANDIN_ENDPOINT": endpoint})
-    )
+    standin = {
+        "TIERED_SG_STANDIN_ENDPOINT": endpoint,
+        "TIERED_SG_STANDIN_LOG": str(root / "aws.log"),
+    }
+    workspace = Workspace(root, bin_dir, isolated_env(root, bin_dir, standin))
     copy_project(workspace.project, source)
     if not (workspace.project / "policies").exists():
         copy_project(workspace.project / "policies", REPO_ROOT / "policies")

@@ -8,15 +8,19 @@ left behind never outlives its test.
 """
 
 import contextlib
+import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from types import TracebackType
+from typing import Any, TextIO
 
 from analyzer_client import PolicyPackSession
 from tests.e2e.engine_events import EngineOutcome
@@ -123,6 +127,80 @@ def run_bounded(
     return Run(argv, process.returncode, stdout, stderr)
 
 
+class Background:
+    """A command started with :meth:`Workspace.spawn`, running in its own process group.
+
+    Its output goes to files (no pipe to fill up); leaving the ``with`` block kills whatever of
+    the group is left, as :func:`run_bounded` does.
+    """
+
+    def __init__(self, argv: tuple[str, ...], cwd: Path, env: Mapping[str, str], logs: Path):
+        self.args = argv
+        logs.mkdir(parents=True, exist_ok=True)
+        self._out_path, self._err_path = logs / "stdout", logs / "stderr"
+        self._out: TextIO = self._out_path.open("w", encoding="utf-8")
+        self._err: TextIO = self._err_path.open("w", encoding="utf-8")
+        self.process = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=self._out,
+            stderr=self._err,
+            text=True,
+            start_new_session=True,
+        )
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def interrupt(self) -> None:
+        """Ctrl-C as a terminal delivers it: SIGINT to the command's whole process group."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGINT)
+
+    def wait(self, timeout: float = COMMAND_TIMEOUT_S) -> Run:
+        """Wait for the command to end (killing its group on time-out); what it printed."""
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise CommandFailedError(
+                f"{' '.join(self.args)} timed out after {timeout:.0f}s\n{_tail(self._read()[0])}"
+            ) from None
+        finally:
+            _kill_group(self.process.pid)
+        stdout, stderr = self._read()
+        return Run(self.args, self.process.returncode, stdout, stderr)
+
+    def kill(self) -> None:
+        _kill_group(self.process.pid)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+
+    def _read(self) -> tuple[str, str]:
+        for stream in (self._out, self._err):
+            stream.flush()
+        return (
+            self._out_path.read_text(encoding="utf-8", errors="replace"),
+            self._err_path.read_text(encoding="utf-8", errors="replace"),
+        )
+
+    def __enter__(self) -> "Background":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.kill()
+        self._out.close()
+        self._err.close()
+
+
 @cache
 def pack_descriptions(pack_dir: Path) -> dict[str, str]:
     with PolicyPackSession(pack_dir) as session:
@@ -130,8 +208,26 @@ def pack_descriptions(pack_dir: Path) -> dict[str, str]:
 
 
 def _kill_group(pgid: int) -> None:
+    """Kill the command's process group, and every process of its session: the engine starts
+    each plugin (the stand-in, the pack, the language host) in a process group of its own."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+    for pid in _session_members(pgid):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _session_members(sid: int) -> list[int]:
+    """Pids whose session is ``sid`` (Linux /proc; none elsewhere)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == sid:  # state, ppid, pgrp, session, ...
+            members.append(int(stat.parent.name))
+    return members
 
 
 def _tail(text: str, lines: int = 40) -> str:
@@ -189,9 +285,51 @@ class Workspace:
         """Point the copy's virtualenv at one already built (the program or the pack's)."""
         (within or self.project).joinpath(link).symlink_to(target, target_is_directory=True)
 
+    def spawn(self, *args: str, env: Mapping[str, str] | None = None) -> Background:
+        """Start `pulumi ARGS` (non-interactive) in the background; use it in a ``with``."""
+        argv = (str(self.bin_dir / "pulumi"), *args, "--non-interactive")
+        logs = Path(tempfile.mkdtemp(prefix="spawned-", dir=self.root))
+        return Background(argv, self.project, {**self.env, **(env or {})}, logs)
+
     def preview(self, stack: str, *args: str, check: bool = False) -> EngineOutcome:
         """`pulumi preview --json` with streamed events (policy events included)."""
         return self.pulumi("preview", "--stack", stack, "--json", *args, check=check).events()
 
     def up(self, stack: str, *args: str, check: bool = True) -> EngineOutcome:
         return self.pulumi("up", "--stack", stack, "--yes", "--json", *args, check=check).events()
+
+    def refresh(self, stack: str, *args: str, check: bool = True) -> EngineOutcome:
+        return self.pulumi(
+            "refresh", "--stack", stack, "--yes", "--json", *args, check=check
+        ).events()
+
+    def destroy(self, stack: str, *args: str, check: bool = True) -> EngineOutcome:
+        return self.pulumi(
+            "destroy", "--stack", stack, "--yes", "--json", *args, check=check
+        ).events()
+
+    def set_config(self, stack: str, values: Mapping[str, str]) -> None:
+        """`pulumi config set-all --path --plaintext KEY=VALUE ...`: paths such as
+        ``aws:endpoints[0].ec2`` or ``tiered-sg:tiers[1].ports[0]``, in one command."""
+        pairs = [arg for key, value in values.items() for arg in ("--plaintext", f"{key}={value}")]
+        self.pulumi("config", "set-all", "--stack", stack, "--path", *pairs)
+
+    def aim_at(self, stack: str, endpoint: str) -> None:
+        """Point the stack's aws provider (`aws:endpoints`, EC2 and STS) at an emulator."""
+        self.set_config(stack, {"aws:endpoints[0].ec2": endpoint, "aws:endpoints[0].sts": endpoint})
+
+    def config(self, stack: str) -> dict[str, object]:
+        """The stack's config as the engine hands it to the program (``{"ns:key": value}``)."""
+        shown = json.loads(self.pulumi("config", "--stack", stack, "--json").stdout)
+        return {key: entry.get("objectValue", entry.get("value")) for key, entry in shown.items()}
+
+    def stack_outputs(self, stack: str, *, cwd: Path | None = None) -> dict[str, Any]:
+        """`pulumi stack output --json`."""
+        done = self.pulumi("stack", "output", "--stack", stack, "--json", cwd=cwd)
+        outputs: dict[str, Any] = json.loads(done.stdout)
+        return outputs
+
+    def state_resources(self, stack: str) -> list[dict[str, Any]]:
+        """The resources of the stack's checkpoint (`pulumi stack export`)."""
+        exported = json.loads(self.pulumi("stack", "export", "--stack", stack).stdout)
+        return list(exported.get("deployment", {}).get("resources") or [])

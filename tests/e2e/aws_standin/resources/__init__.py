@@ -1,0 +1,1 @@
+"""One module per resource type, plus the EC2 helpers they share."""
