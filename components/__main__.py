@@ -2,21 +2,24 @@
 
 The Pulumi Python language host runs a source-based plugin as `python <plugin dir> [flags]
 <engine address>`: Python executes this file with the plugin directory first on `sys.path`, so
-`tiered_sg` is imported from the source next to it. `component_provider_host` infers the package
-schema from the components' type annotations and docstrings, starts the gRPC provider server and
-prints its port on stdout, which is how the engine finds it.
+`tiered_sg` and `provider_host` are imported from the source next to it. The provider infers
+the package schema from the components' type annotations and docstrings (provider_host.py
+adapts it for other languages), and `pulumi.provider.main` starts the gRPC server and prints its
+port on stdout, which is how the engine finds it.
 
 Dependencies: the schema has no `dependencies` entry for aws because no input or output of the
 components is typed with a pulumi-aws class; consumers only ever exchange strings, lists and maps
-with the package. pulumi-aws is a run-time dependency of this process (requirements.txt), which
+with the package. pulumi-aws is a run-time dependency of this process (pyproject.toml), which
 registers the aws child resources itself.
 """
 
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
 
-from pulumi.provider.experimental import component_provider_host
+from provider_host import TieredSgProvider
+from pulumi.provider import main
 
 from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups
 
@@ -36,8 +39,7 @@ def package_version() -> str:
 
 
 if __name__ == "__main__":
-    component_provider_host(
-        [TieredSecurityGroups, ManagedSecurityGroup],
-        name=PACKAGE_NAME,
-        version=package_version(),
+    provider = TieredSgProvider(
+        [TieredSecurityGroups, ManagedSecurityGroup], PACKAGE_NAME, package_version()
     )
+    main(provider, sys.argv[1:])

@@ -40,6 +40,7 @@ GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 EXCLUSIVE = "aws:ec2/vpcSecurityGroupRulesExclusive:VpcSecurityGroupRulesExclusive"
+DEFAULT_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 FEATURES = [
     resource_pb2.RESOURCE_MONITOR_FEATURE_SECRETS,
     resource_pb2.RESOURCE_MONITOR_FEATURE_RESOURCE_REFERENCES,
@@ -210,7 +211,10 @@ def test_children_hang_under_the_component(yaml_chain: Any) -> None:
         ancestor = r
         while ancestor["parent"] != response.urn:
             ancestor = by_urn[ancestor["parent"]]
-    assert counts == {CHAIN: 1, GROUP_COMPONENT: 4, GROUP: 4, EXCLUSIVE: 4, INGRESS: 7, EGRESS: 3}
+    assert counts == {
+        CHAIN: 1, GROUP_COMPONENT: 4, GROUP: 4, EXCLUSIVE: 4, INGRESS: 7, EGRESS: 3,
+        DEFAULT_GROUP: 1,  # closeDefaultGroup: the example's VPC is new
+    }  # fmt: skip
 
 
 def test_each_group_owns_exactly_its_rules_through_the_plugin(yaml_chain: Any) -> None:
@@ -296,8 +300,13 @@ def test_invalid_port_fails_with_the_component_message(provider_session: Any, mo
     properties["tiers"][1] = {"name": "web", "ports": ["tcp:99999"]}
     with pytest.raises(grpc.RpcError) as caught:
         construct(provider_session, address, "badport", properties)
-    # The component's own message (TieredSgError), with the path to the offending value.
-    assert "tiers[1].ports[0] 'tcp:99999'" in (caught.value.details() or "")
+    # The component's own message (TieredSgError), with the path to the offending value, alone:
+    # no Python traceback behind it.
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert caught.value.details() == (
+        "tiers[1].ports[0] 'tcp:99999': port 99999 is out of range 0-65535; "
+        "use a port from 0 to 65535"
+    )
     assert not [r for r in servicer.registrations if "::badport" in r["urn"]]
 
 
@@ -323,4 +332,5 @@ def test_a_group_without_vpc_or_group_id_gets_the_component_message(
     _, address = monitor
     with pytest.raises(grpc.RpcError) as caught:
         construct(provider_session, address, "nowhere", {}, type_=GROUP_COMPONENT)
-    assert "vpc_id None: is required" in (caught.value.details() or "")
+    # Named as consumers write it (vpcId, not vpc_id).
+    assert (caught.value.details() or "").startswith("vpcId None: is required; ")

@@ -7,6 +7,7 @@ names (camelCase), types, descriptions, required inputs, nested types, dependenc
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,24 @@ def test_plugin_manifest_declares_python_runtime() -> None:
 def test_get_plugin_info_reports_the_package_version(provider_session: Any) -> None:
     info = provider_session.stub.GetPluginInfo(empty_pb2.Empty())
     assert info.version == components_version()
+
+
+def test_the_reported_version_is_read_from_pyproject_at_start(
+    plugin_launcher: Any, tmp_path: Path
+) -> None:
+    """A release bumps pyproject.toml only: the plugin reports that version, not a copy of it."""
+    copy = tmp_path / "components"
+    shutil.copytree(
+        REPO_ROOT / "components", copy, ignore=shutil.ignore_patterns("venv", "*.egg-info")
+    )
+    pyproject = copy / "pyproject.toml"
+    current = f'version = "{components_version()}"'
+    assert current in pyproject.read_text()
+    pyproject.write_text(pyproject.read_text().replace(current, 'version = "9.8.7"', 1))
+    session = plugin_launcher.start(copy)
+    assert session.stub.GetPluginInfo(empty_pb2.Empty()).version == "9.8.7"
+    response = session.stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
+    assert json.loads(response.schema)["version"] == "9.8.7"
 
 
 def test_schema_version_other_than_zero_is_refused(provider_session: Any) -> None:
