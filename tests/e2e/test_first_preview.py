@@ -8,6 +8,8 @@ requirements.txt itself, and the output shows no `error:` line when nothing is w
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.conftest import WorkspaceFactory
 from tests.e2e.emulator import Emulator
 
@@ -15,6 +17,7 @@ VENV_CREATION_TIMEOUT_S = 900.0
 ERROR_LINE = re.compile(r"^\s*error:", re.MULTILINE)
 
 
+@pytest.mark.timeout(VENV_CREATION_TIMEOUT_S + 60)
 def test_first_preview_creates_the_venv_and_prints_no_false_error(
     new_workspace: WorkspaceFactory, session_emulator: Emulator, pack_venv: Path
 ) -> None:
