@@ -25,24 +25,16 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from .errors import GuardrailsError
 from .findings import Finding, Subject
-from .memo import BoundedMemo, content_key
 from .model import NormalizedResource
 from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
 from .policy_record import PolicyRecord
+from .request_scope import shared
 from .topology import ResourceRecord, StackGraph, analyze
 from .values import plain
 
 Validation = Callable[[Any, ReportViolation], None]
 
 _NORMALIZED_TYPES: Final = GROUP_TYPES | RULE_TYPES
-# Normalisations of the last few resources: the 7 resource policies of one Analyze share one.
-# A few entries rather than one, because the SDK serves up to 4 Analyze calls at once.
-# Key: (urn, type, content of the props); normalisation depends on nothing else.
-NORMALIZED: Final[BoundedMemo[tuple[str, str, bytes], NormalizedResource | None]] = BoundedMemo(16)
-# The last stack's graph: the 4 stack policies of one AnalyzeStack share it. One entry: a
-# graph of a large stack is big, and AnalyzeStack comes once per preview.
-# Key: the content of every resource record (type, urn, props, dependencies).
-STACK_GRAPHS: Final[BoundedMemo[bytes, StackGraph]] = BoundedMemo(1)
 
 
 class PreviewGapsError(UnknownValueError):
@@ -76,7 +68,7 @@ def run_resource_check(record: PolicyRecord, args: ResourceValidationArgs) -> li
     """Findings of the record's resource check on one resource; ``[]`` for resources without
     security-group rules."""
     assert record.on_resource is not None, record.name
-    resource = normalized(args.resource_type, args.urn, args.props)
+    resource = normalized(args.resource_type, args.props)
     if resource is None:
         return []
     subject = Subject(args.resource_type, args.name, args.urn)
@@ -86,25 +78,18 @@ def run_resource_check(record: PolicyRecord, args: ResourceValidationArgs) -> li
         return [Finding(f"Invalid policy config: {error}. {subject.label()} was not checked.")]
 
 
-def normalized(resource_type: str, urn: str, props: Any) -> NormalizedResource | None:
-    """``normalize_resource(resource_type, props)``, once per resource rather than per policy."""
+def normalized(resource_type: str, props: Any) -> NormalizedResource | None:
+    """``normalize_resource(resource_type, props)``, once per request rather than per policy:
+    the servicer hands every resource policy of one Analyze the same props object."""
     if resource_type not in _NORMALIZED_TYPES:
-        return None  # what normalize_resource returns; no need to serialise unrelated props
-    key = content_key(props)
-    if key is None:
-        return normalize_resource(resource_type, props)
-    return NORMALIZED.get_or_compute(
-        (urn, resource_type, key), lambda: normalize_resource(resource_type, props)
-    )
+        return None  # what normalize_resource returns, without the call
+    return shared(resource_type, props, lambda: normalize_resource(resource_type, props))
 
 
 def stack_graph(resources: Sequence[PolicyResource]) -> StackGraph:
-    """``analyze`` of the stack, once per ``AnalyzeStack`` rather than per stack policy."""
-    records = records_from_policy_resources(resources)
-    key = content_key(records)
-    if key is None:
-        return analyze(records)
-    return STACK_GRAPHS.get_or_compute(key, lambda: analyze(records))
+    """``analyze`` of the stack, once per ``AnalyzeStack`` rather than per stack policy: the
+    servicer hands every stack policy the same resource list."""
+    return shared(StackGraph, resources, lambda: analyze(records_from_policy_resources(resources)))
 
 
 def records_from_policy_resources(resources: Sequence[PolicyResource]) -> list[ResourceRecord]:

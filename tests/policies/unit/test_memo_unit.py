@@ -1,17 +1,18 @@
-"""The memos behind the pack's speed, seen from outside: bounded, keyed by content, and never
-sharing a normalisation or a stack graph between two different resources or stacks.
+"""The sharing behind the pack's speed, seen from outside: one normalisation per Analyze and one
+stack graph per AnalyzeStack, kept only for the request, and never a normalisation or a stack
+graph of another resource or stack.
 
-The SDK hands each policy freshly deserialised props, so these tests build new
-``engine_props`` for every call (``sgkit`` does), as the SDK does.
+The SDK hands each policy freshly deserialised props, so the behaviour tests build new
+``engine_props`` for every call (``sgkit`` does), as the SDK does. The pack's own servicer hands
+the policies of one request the same objects inside ``request_scope.one_request``;
+test_servicer_unit.py runs whole requests through it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
-import time
-from collections import OrderedDict
-from collections.abc import Iterator
-from functools import partial
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 
@@ -20,14 +21,13 @@ from pulumi_policy import ResourceValidationArgs
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG as SECRET_SIG
 from pulumi_policy.deserialize import SPECIAL_SIG_KEY as SIG_KEY
 
-from sg_guardrails import memo as memo_module
 from sg_guardrails import sdk
 from sg_guardrails.catalog import POLICIES
 from sg_guardrails.fields import network, parse_cidr
-from sg_guardrails.memo import BoundedMemo, content_key
 from sg_guardrails.model import UnknownField
+from sg_guardrails.request_scope import one_request, shared
 from sg_guardrails.topology import StackGraph, analyze
-from sg_guardrails.values import UnknownValue, plain
+from sg_guardrails.values import plain
 from tests.policies.unit.chainkit import three_tiers, tier_tags
 from tests.policies.unit.sgkit import (
     SG,
@@ -37,6 +37,7 @@ from tests.policies.unit.sgkit import (
     check,
     check_stack,
     engine_props,
+    stack_resources,
     urn,
     vpc_rule,
 )
@@ -44,125 +45,132 @@ from tests.policies.unit.sgkit import (
 ADMIN = "sg-no-public-admin-ports"
 RECORDS = {record.name: record for record in POLICIES}
 TIERS = "sg-tier-isolation"
+RESOURCE_RECORDS = [record for record in POLICIES if record.on_resource]
 
 
-@pytest.fixture(autouse=True)
-def fresh_memos() -> Iterator[None]:
-    sdk.NORMALIZED.clear()
-    sdk.STACK_GRAPHS.clear()
-    yield
-    sdk.NORMALIZED.clear()
-    sdk.STACK_GRAPHS.clear()
+def _counting(results: list[int]) -> Callable[[], int]:
+    def compute() -> int:
+        results.append(len(results))
+        return results[-1]
+
+    return compute
 
 
-# --- BoundedMemo and content_key ---------------------------------------------------------------
+# --- request_scope.shared --------------------------------------------------------------------
 
 
-def test_memo_evicts_the_least_recently_used_entry() -> None:
-    memo: BoundedMemo[str, int] = BoundedMemo(2)
-    assert memo.get_or_compute("a", lambda: 1) == 1
-    assert memo.get_or_compute("b", lambda: 2) == 2
-    assert memo.get_or_compute("a", lambda: -1) == 1  # a hit: "b" is now the oldest
-    assert memo.get_or_compute("c", lambda: 3) == 3
-    assert len(memo) == 2
-    assert memo.get_or_compute("b", lambda: 20) == 20  # "b" was evicted, so recomputed
-    assert memo.get_or_compute("a", lambda: -1) == -1  # and "a" went when "b" came back
+def test_outside_a_request_every_call_computes() -> None:
+    source, calls = object(), []
+    assert [shared("k", source, _counting(calls)) for _ in range(3)] == [0, 1, 2]
 
 
-def test_memo_stores_nothing_when_the_computation_raises() -> None:
-    memo: BoundedMemo[str, int] = BoundedMemo(1)
+def test_inside_a_request_the_same_object_is_computed_once_per_kind() -> None:
+    source, calls = object(), []
+    with one_request():
+        assert shared("k", source, _counting(calls)) == 0
+        assert shared("k", source, _counting(calls)) == 0
+        assert shared("other kind", source, _counting(calls)) == 1
+    assert len(calls) == 2
+
+
+def test_an_equal_but_different_object_is_computed_again() -> None:
+    calls: list[int] = []
+    with one_request():
+        assert shared("k", {"a": 1}, _counting(calls)) == 0
+        assert shared("k", {"a": 1}, _counting(calls)) == 1  # identity, never content
+
+
+def test_nothing_outlives_its_request() -> None:
+    source, calls = {"cidrIpv4": "0.0.0.0/0"}, []
+    with one_request():
+        shared("k", source, _counting(calls))
+    source["cidrIpv4"] = "10.0.0.0/8"  # a caller reusing and changing its object
+    with one_request():
+        assert shared("k", source, _counting(calls)) == 1
+
+
+def test_a_failed_computation_keeps_nothing() -> None:
+    source, calls = object(), []
 
     def fail() -> int:
         raise RuntimeError("boom")
 
-    with pytest.raises(RuntimeError):
-        memo.get_or_compute("a", fail)
-    assert memo.get_or_compute("a", lambda: 1) == 1
+    with one_request():
+        with pytest.raises(RuntimeError):
+            shared("k", source, fail)
+        assert shared("k", source, _counting(calls)) == 0
 
 
-def test_memo_needs_room_for_one_entry() -> None:
-    with pytest.raises(ValueError):
-        BoundedMemo(0)
+def test_each_thread_sees_only_its_own_request() -> None:
+    # The SDK serves up to 4 requests at once, one per thread.
+    source = object()
+    inside, errors = threading.Barrier(2), []
 
-
-class _SlowEntries(OrderedDict[Any, Any]):
-    """Entries whose lookups sleep, letting other threads run in the middle of get_or_compute,
-    and which count how often two threads were inside at once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = 0
-        self.overlaps = 0
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        self.inside += 1
-        self.overlaps += self.inside > 1
+    def work(value: int) -> None:
         try:
-            found = super().get(key, default)
-            time.sleep(0.0001)  # releases the GIL: an unlocked memo is entered again here
-            return found
-        finally:
-            self.inside -= 1
-
-
-def test_memo_is_safe_to_share_between_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    entries = _SlowEntries()
-    monkeypatch.setattr(memo_module, "OrderedDict", lambda: entries)
-    memo: BoundedMemo[int, int] = BoundedMemo(4)
-    errors: list[BaseException] = []
-
-    def work(offset: int) -> None:
-        try:
-            for i in range(200):
-                key = (i + offset) % 7  # 7 keys in 4 places: entries are evicted all the time
-                assert memo.get_or_compute(key, partial(pow, key, 2)) == key * key
-        except BaseException as error:  # without the lock: a KeyError for an evicted entry
+            with one_request():
+                assert shared("k", source, lambda: value) == value
+                inside.wait(timeout=10)  # both requests open at once, on the same object
+                assert shared("k", source, lambda: -1) == value
+        except BaseException as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    threads = [threading.Thread(target=work, args=(n,)) for n in (1, 2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert not errors
-    assert entries.overlaps == 0
-    assert len(memo) == 4
 
 
-@pytest.mark.parametrize(
-    ("one", "other"),
-    [
-        (1, 1.0),
-        (1, True),
-        (1, "1"),
-        (0.0, -0.0),
-        ([1], (1,)),
-        ({"a": 1}, {"a": 1.0}),
-        ({"1": "x"}, {1: "x"}),
-        ({"true": "x"}, {True: "x"}),  # json.dumps would write both as {"true": "x"}
-        ({"cidrIpv4": "0.0.0.0/0"}, {"cidrIpv4": "0.0.0.0/1"}),
-        ({"securityGroupId": U}, {"securityGroupId": "sg-1"}),
-        ({"p": UnknownValue("string")}, {"p": UnknownValue("number")}),
-    ],
-)
-def test_content_keys_keep_every_distinction_a_policy_could_see(one: Any, other: Any) -> None:
-    assert content_key(one) != content_key(other)
+# --- the pack's checks inside one request ------------------------------------------------------
 
 
-def test_fresh_sdk_copies_of_the_same_props_share_a_key() -> None:
-    props = vpc_rule(cidrIpv4="0.0.0.0/0", securityGroupId=U, tags={"a": "b"})
-    first, second = engine_props(props), engine_props(props)
-    assert first is not second
-    assert content_key(first) == content_key(second) is not None
-    assert content_key(engine_props({**props, "fromPort": 23})) != content_key(first)
+def test_one_request_normalises_a_resource_once_for_every_resource_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = sdk.normalize_resource
+
+    def counted(resource_type: str, props: Any) -> Any:
+        calls.append(resource_type)
+        return real(resource_type, props)
+
+    monkeypatch.setattr(sdk, "normalize_resource", counted)
+    props = engine_props(vpc_rule(cidrIpv4="0.0.0.0/0"))
+    with one_request():
+        for record in RESOURCE_RECORDS:
+            args = ResourceValidationArgs(VPC_IN, props, urn(VPC_IN, "r"), "r", _opts(), None, {})
+            sdk.run_resource_check(record, args)
+    assert calls == [VPC_IN]
 
 
-def test_what_pickle_refuses_gets_no_key_and_is_still_checked() -> None:
+def test_one_request_builds_the_stack_graph_once_for_every_stack_policy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    graphs: list[StackGraph] = []
+
+    def counted(records: Any) -> StackGraph:
+        graphs.append(analyze(records))
+        return graphs[-1]
+
+    monkeypatch.setattr(sdk, "analyze", counted)
+    resources = stack_resources(three_tiers().resources)
+    with one_request():
+        for record in POLICIES:
+            if record.on_stack:
+                sdk.stack_graph(resources)
+    assert len(graphs) == 1
+
+
+def test_sharing_asks_nothing_of_the_props_content() -> None:
+    # Identity, not a serialisation of the content: props no serialiser takes are still checked.
     props = {**vpc_rule(cidrIpv4="0.0.0.0/0"), "odd": threading.Lock()}
-    assert content_key(props) is None
     args = ResourceValidationArgs(VPC_IN, props, urn(VPC_IN, "r"), "r", _opts(), None, {})
-    findings = sdk.run_resource_check(RECORDS[ADMIN], args)
-    assert len(findings) == 1 and not findings[0].note
+    for scope in (contextlib.nullcontext, one_request):
+        with scope():
+            findings = sdk.run_resource_check(RECORDS[ADMIN], args)
+        assert len(findings) == 1 and not findings[0].note
 
 
 # --- resource policies: one normalisation per resource, never another resource's -------------
@@ -199,13 +207,6 @@ def test_policy_config_is_not_part_of_what_is_shared() -> None:
     assert check(ADMIN, VPC_IN, props, name="r").clean
     flagged = check(ADMIN, VPC_IN, props, name="r", config={"adminPorts": [2222]})
     assert len(flagged.violations) == 1 and "2222" in flagged.violations[0]
-
-
-def test_the_resource_memo_stays_bounded() -> None:
-    for i in range(3 * sdk.NORMALIZED.maxsize):
-        outcome = check(ADMIN, VPC_IN, vpc_rule(from_port=i, cidrIpv4="0.0.0.0/0"), name=f"r{i}")
-        assert bool(outcome.violations) == (i == 22)
-    assert len(sdk.NORMALIZED) == sdk.NORMALIZED.maxsize
 
 
 # --- stack policies: one analysis per stack, never another stack's ---------------------------

@@ -31,6 +31,7 @@ EXPECTED = {
     "sg-tier-isolation": "mandatory",
     "sg-rules-owned": "advisory",
     "sg-default-group-adopted": "advisory",
+    "sg-rules-one-owner": "mandatory",
 }
 STACK_ONLY = {
     "sg-no-mixed-rule-styles",
@@ -38,6 +39,7 @@ STACK_ONLY = {
     "sg-tier-isolation",
     "sg-rules-owned",
     "sg-default-group-adopted",
+    "sg-rules-one-owner",
 }
 
 
