@@ -1,8 +1,12 @@
 """``python -m bench``: run the benchmarks, print the table, write results.json and bench.png.
 
 Options: ``--quick`` (fewer rounds, smaller sizes: a smoke run, not for the numbers),
-``--only NAME`` (repeatable), ``--profile`` (pyinstrument profiles of our in-process code into
-bench/out/profile-*.txt), ``--no-checkov`` (skip installing and running Checkov).
+``--only NAME`` (repeatable), ``--profile`` (pyinstrument profiles of our in-process code, and a
+py-spy profile of the pack's process over the protocol, into bench/out/profile-*.txt),
+``--no-checkov`` (skip installing and running Checkov), ``--rounds N`` (every contender N
+times, Checkov included: more samples on a busy machine), ``--baseline DIR`` (an older tree of this
+repository: its pack and checks run beside ours in the throughput benchmark, see
+``bench.baseline``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from bench import profiling, report
 OUT: Final = Path(__file__).resolve().parent / "out"
 # The 10,000-resource load and memory check runs in `make test` (tests/reliability): under a
 # minute, and a pass/fail property rather than a ratio.
-BENCHMARKS: Final = ("program", "scaling", "preflight", "throughput", "attribution")
+BENCHMARKS: Final = ("program", "scaling", "preflight", "throughput", "attribution", "real_preview")
 
 
 def _version(dist: str) -> str:
@@ -58,13 +62,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only these")
     parser.add_argument("--profile", action="store_true", help="write pyinstrument profiles")
     parser.add_argument("--no-checkov", action="store_true", help="skip Checkov")
+    parser.add_argument("--rounds", type=int, help="rounds of every benchmark (default: its own)")
+    parser.add_argument(
+        "--baseline", type=Path, help="an older tree of this repository to run beside ours"
+    )
     args = parser.parse_args(argv)
     selected = set(args.only or BENCHMARKS)
     quick: bool = args.quick
+    rounds: int | None = args.rounds
     started = time.perf_counter()
     OUT.mkdir(parents=True, exist_ok=True)
 
-    from bench import attribution, checkov, preflight_e2e, program_cost, scaling, throughput
+    from bench import (
+        attribution,
+        checkov,
+        preflight_e2e,
+        program_cost,
+        real_preview,
+        scaling,
+        throughput,
+    )
 
     results: dict[str, Any] = {"errors": {}}
     checkov_version: str | None = None
@@ -80,26 +97,28 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = machine(checkov_version)
 
     steps: list[tuple[str, str, Callable[[], Any]]] = [
-        ("program", "program_cost", lambda: program_cost.run(rounds=2 if quick else 5)),
+        ("program", "program_cost", lambda: program_cost.run(rounds=rounds or (2 if quick else 5))),
         (
             "scaling",
             "scaling",
             lambda: scaling.run(
                 sizes=(500, 1000, 2000) if quick else (1000, 5000, 20000),
-                rounds=1 if quick else 3,
+                rounds=rounds or (1 if quick else 3),
             ),
         ),
-        ("preflight", "preflight", lambda: preflight_e2e.run(rounds=2 if quick else 5)),
+        ("preflight", "preflight", lambda: preflight_e2e.run(rounds=rounds or (2 if quick else 5))),
         (
             "throughput",
             "throughput",
             lambda: throughput.run(
                 sizes=(200, 1000) if quick else (1000, 5000),
-                rounds=1 if quick else 3,
-                checkov_rounds=(1 if quick else 2) if use_checkov else 0,
+                rounds=rounds or (1 if quick else 3),
+                checkov_rounds=(rounds or (1 if quick else 2)) if use_checkov else 0,
+                baseline=args.baseline.resolve() if args.baseline else None,
             ),
         ),
         ("attribution", "attribution", lambda: attribution.run(1000 if quick else 5000)),
+        ("real_preview", "real_preview", lambda: real_preview.run(real_preview.plan(quick, False))),
     ]
     for name, key, step in steps:
         if name not in selected:
@@ -120,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     results["total_s"] = time.perf_counter() - started
     results["machine"]["load_average_1m_at_end"] = os.getloadavg()[0]
     text = report.table(results)
+    if "real_preview" in results:  # the real CLI (bench/real_preview.py)
+        text += "\n" + real_preview.table(results["real_preview"])
     if results["errors"]:
         text += "\nNot measured:\n" + "".join(
             f"   {k}: {v}\n" for k, v in results["errors"].items()

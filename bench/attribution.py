@@ -1,7 +1,8 @@
 """Where a pack's time goes per resource: gRPC transport, the policy SDK, or our policies.
 
-The pack's ``_PolicyAnalyzerServicer`` (pulumi-policy's gRPC servicer, private but stable) is
-built in-process for our policies and for a one-policy no-op pack, and handed the very requests
+The servicers are built in-process (our pack's ``SharedArgsServicer`` as ``policies/__main__.py``
+serves it; our policies on pulumi-policy's own ``_PolicyAnalyzerServicer``; a one-policy no-op
+pack and a no-op pack in our pack's shape on the SDK's servicer) and handed the very requests
 the engine would send (Remediate + Analyze per resource, then AnalyzeStack), with no gRPC in
 between. Subtracting gives:
 
@@ -9,7 +10,7 @@ between. Subtracting gives:
 - ours: the time spent inside our entry points (``sdk.run_resource_check``,
   ``sdk.run_stack_check``, ``sdk.emit``: everything they call, stdlib included), timed by
   wrapping them (a profiler would inflate our many small calls more than the SDK's C code);
-- SDK: the rest of the servicer's time (deserialising per policy, args objects, responses).
+- SDK: the rest of the servicer's time (deserialising, args objects, responses).
 
 Runs in a child process (``python -m bench.attribution N``) because the SDK reconfigures the
 Pulumi runtime's globals on every call, as it does inside a real pack.
@@ -62,20 +63,37 @@ def _requests(n_rules: int) -> tuple[list[Any], Any]:
     return analyze, stack
 
 
-def _servicer(policies: Sequence[Any]) -> Any:
+def _servicer(policies: Sequence[Any], *, shared: bool = False) -> Any:
     from pulumi_policy import EnforcementLevel
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
-    return _PolicyAnalyzerServicer("bench", "0.0.1", list(policies), EnforcementLevel.ADVISORY)
+    from sg_guardrails.servicer import SharedArgsServicer
+
+    kind = SharedArgsServicer if shared else _PolicyAnalyzerServicer
+    return kind("bench", "0.0.1", list(policies), EnforcementLevel.ADVISORY)
 
 
-def _noop_policies() -> list[Any]:
-    from pulumi_policy import ResourceValidationPolicy
+def _noop_policies(*, our_shape: bool = False) -> list[Any]:
+    """One no-op resource policy, or as many no-op resource and stack policies as our pack
+    runs per request (as ``tests/fixtures/noop_pack_sized``)."""
+    from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+
+    from sg_guardrails.catalog import POLICIES
 
     def nothing(args: Any, report_violation: Any) -> None:
         return None
 
-    return [ResourceValidationPolicy(name="noop", description="Checks nothing.", validate=nothing)]
+    if not our_shape:
+        return [ResourceValidationPolicy("noop", "Checks nothing.", validate=nothing)]
+    resource = sum(1 for record in POLICIES if record.on_resource)
+    stack = sum(1 for record in POLICIES if record.on_stack)
+    return [
+        *(
+            ResourceValidationPolicy(f"noop-r{i}", "Checks nothing.", nothing)
+            for i in range(resource)
+        ),
+        *(StackValidationPolicy(f"noop-s{i}", "Checks nothing.", nothing) for i in range(stack)),
+    ]
 
 
 def _dispatch(servicer: Any, analyze: list[Any], stack: Any) -> Callable[[], None]:
@@ -122,10 +140,16 @@ def measure(n_rules: int) -> dict[str, Any]:
 
     analyze, stack = _requests(n_rules)
     count = len(analyze)
-    ours, noop = _servicer(build_policies()), _servicer(_noop_policies())
+    servicers = {
+        "noop_servicer": _servicer(_noop_policies()),
+        "noop_sized_servicer": _servicer(_noop_policies(our_shape=True)),
+        "our_policies_on_sdk_servicer": _servicer(build_policies()),
+        "our_servicer": _servicer(build_policies(), shared=True),
+    }
+    ours = servicers["our_servicer"]
     _dispatch(ours, analyze[:20], stack)  # warm-up
     seconds: dict[str, float] = {}
-    for label, servicer in (("noop", noop), ("ours", ours)):
+    for label, servicer in servicers.items():
         start = time.perf_counter()
         _dispatch(servicer, analyze, stack)()
         seconds[label] = time.perf_counter() - start
@@ -142,10 +166,9 @@ def measure(n_rules: int) -> dict[str, Any]:
         "rules": n_rules,
         "resources": count,
         "us_per_resource": {
-            "noop_servicer": per["noop"],
-            "our_servicer": per["ours"],
-            "our_policies": per["ours"] * share,
-            "sdk_for_our_pack": per["ours"] * (1 - share),
+            **per,
+            "our_policies": per["our_servicer"] * share,
+            "sdk_for_our_pack": per["our_servicer"] * (1 - share),
         },
         "our_share": share,
     }

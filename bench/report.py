@@ -12,11 +12,47 @@ from bench.timing import Target
 CONTENDERS = (
     ("pack", "(a) our pack, Analyzer gRPC, end to end"),
     ("pack_run", "    of which Analyze + AnalyzeStack"),
-    ("noop", "(b) no-op pack, same protocol (floor)"),
+    ("noop", "(b) no-op pack, one policy (floor)"),
     ("noop_run", "    of which Analyze + AnalyzeStack"),
+    ("noop_sized", "(b') no-op pack, our shape (SDK floor)"),
+    ("noop_sized_run", "    of which Analyze + AnalyzeStack"),
     ("inprocess", "(c) our resource policies in-process"),
     ("checkov_rules", "(d) Checkov, rule resources"),
     ("checkov_inline", "(d) Checkov, inline ingress blocks"),
+)
+# Rows only a run with --baseline measures.
+BASELINE_CONTENDERS = (
+    ("base_pack", "(a0) baseline pack, end to end"),
+    ("base_pack_run", "    of which Analyze + AnalyzeStack"),
+    ("inprocess_child", "(c) in-process, in a child"),
+    ("base_inprocess", "(c0) baseline in-process, in a child"),
+)
+RATIOS = (
+    ("pack_vs_noop_e2e", "a / b end to end (time)"),
+    ("pack_vs_noop_run", "a / b Analyze + AnalyzeStack only (time)"),
+    ("pack_vs_noop_sized_e2e", "a / b' end to end (time)"),
+    ("noop_sized_vs_noop_e2e", "b' / b end to end (time)"),
+    ("checkov_vs_pack_e2e", "d / a end to end (times faster)"),
+    ("checkov_vs_inprocess_per_resource", "d / c per resource (times faster)"),
+)
+CPU_RATIOS = (
+    ("pack_vs_noop_cpu", "a / b CPU seconds"),
+    ("pack_vs_noop_sized_cpu", "a / b' CPU seconds"),
+    ("checkov_vs_pack_cpu", "d / a CPU seconds (times less)"),
+    ("checkov_vs_inprocess_cpu_per_resource", "d / c CPU seconds per resource"),
+)
+BASELINE_CPU_RATIOS = (
+    ("base_pack_vs_pack_cpu", "a0 / a CPU seconds"),
+    ("checkov_vs_base_pack_cpu", "d / a0 CPU seconds (times less)"),
+    ("base_inprocess_vs_inprocess_child_cpu", "c0 / c CPU seconds, in a child"),
+)
+BASELINE_RATIOS = (
+    ("base_pack_vs_pack_e2e", "a0 / a end to end (speed-up)"),
+    ("base_pack_vs_noop_e2e", "a0 / b end to end (time)"),
+    ("checkov_vs_base_pack_e2e", "d / a0 end to end (times faster)"),
+    ("checkov_vs_inprocess_child_per_resource", "d / c per resource, child"),
+    ("checkov_vs_base_inprocess_per_resource", "d / c0 per resource, child"),
+    ("base_inprocess_vs_inprocess_child", "c0 / c in a child (speed-up)"),
 )
 
 
@@ -114,23 +150,36 @@ def table(results: dict[str, Any]) -> str:
         sizes = list(t["sizes"])
         lines.append("2. Policy throughput, rules per second (medians; same rules for all)")
         lines.append(f"   {'':44}" + "".join(f"{int(s):>12,}" for s in sizes))
-        for key, label in CONTENDERS:
+        with_baseline = bool(t.get("baseline"))
+        contenders = CONTENDERS + (BASELINE_CONTENDERS if with_baseline else ())
+        for key, label in contenders:
             row = [t["sizes"][s]["rules_per_s"].get(key, math.nan) for s in sizes]
             lines.append(f"   {label:44}" + "".join(f"{_fmt(v, 0):>12}" for v in row))
-        for key, label in (
-            ("pack_vs_noop_e2e", "a / b end to end (time)"),
-            ("pack_vs_noop_run", "a / b Analyze + AnalyzeStack only (time)"),
-            ("checkov_vs_pack_e2e", "d / a end to end (times faster)"),
-            ("checkov_vs_inprocess_per_resource", "d / c per resource (times faster)"),
-        ):
-            row = [t["sizes"][s]["ratios"][key] for s in sizes]
+        ratios = RATIOS + (BASELINE_RATIOS if with_baseline else ()) + CPU_RATIOS
+        for key, label in ratios + (BASELINE_CPU_RATIOS if with_baseline else ()):
+            row = [t["sizes"][s]["ratios"].get(key, math.nan) for s in sizes]
             lines.append(f"   {label:44}" + "".join(f"{_fmt(v):>12}" for v in row))
+        added = [t["sizes"][s].get("pack_process_cpu_ms_per_resource_over_noop", {}) for s in sizes]
+        for key, label in (("pack", "a"), ("noop_sized", "b'"), ("base_pack", "a0")):
+            if with_baseline or key != "base_pack":
+                row = [a.get(key, math.nan) for a in added]
+                lines.append(
+                    f"   {label + ': pack process CPU ms/resource over b':44}"
+                    + "".join(f"{_fmt(v, 3):>12}" for v in row)
+                )
+        if with_baseline:
+            lines.append(f"   baseline: {t['baseline']}")
         lines.append(
             f"   Checkov's marginal cost per resource / ours in-process: "
             f"{_fmt(t['checkov_marginal_vs_inprocess_per_resource'], 1)}x"
         )
         for s in sizes:
             a = t["sizes"][s]["agreement"]
+            if "baseline_findings_equal" in a:
+                lines.append(
+                    f"   at {int(s):,} rules the baseline pack's findings equal ours: "
+                    f"{a['baseline_findings_equal']}"
+                )
             if "checkov" not in a:
                 lines.append(
                     f"   ssh check at {int(s):,} rules: world-open ssh rules {a['truth']}, ours "
@@ -195,9 +244,11 @@ def _attribution(results: dict[str, Any]) -> list[str]:
     lines = [
         f"   Where a pack's time goes, us per resource at {at['resources']:,} resources "
         "(servicer in-process, same requests):",
-        f"     no-op pack: SDK dispatch {us['noop_servicer']:,.0f}",
-        f"     our pack:   SDK dispatch {us['sdk_for_our_pack']:,.0f} + our policies "
+        f"     no-op pack, one policy:  SDK dispatch {us['noop_servicer']:,.0f}",
+        f"     no-op pack, our shape:   SDK dispatch {us['noop_sized_servicer']:,.0f}",
+        f"     our pack, as served:     dispatch {us['sdk_for_our_pack']:,.0f} + our policies "
         f"{us['our_policies']:,.0f} = {us['our_servicer']:,.0f}",
+        f"     our policies on the SDK's own servicer: {us['our_policies_on_sdk_servicer']:,.0f}",
     ]
     size = results.get("throughput", {}).get("sizes", {}).get(str(at["rules"]))
     if size:
@@ -255,6 +306,7 @@ def _plot_throughput(ax: Any, t: dict[str, Any] | None) -> None:
         return _empty(ax, title)
     keys = [k for k, _ in CONTENDERS if not k.endswith("_run")]
     labels = {"pack": "(a) pack", "noop": "(b) no-op", "inprocess": "(c) in-process"}
+    labels |= {"noop_sized": "(b') no-op, our shape"}
     labels |= {"checkov_rules": "(d) Checkov rules", "checkov_inline": "(d) Checkov inline"}
     sizes = list(t["sizes"])
     width = 0.8 / len(sizes)

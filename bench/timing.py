@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import resource
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -57,6 +58,19 @@ def interleave(
             if round_ >= warmup:
                 samples[label].seconds.append(seconds)
     return samples
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process (every thread) and of its children that have exited and been
+    waited for: a contender's cost that other work on a shared machine does not inflate the way
+    it inflates wall time."""
+    return time.process_time() + children_cpu_seconds()
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's children that have exited and been waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return children.ru_utime + children.ru_stime
 
 
 def ratio(numerator: float, denominator: float) -> float:
