@@ -13,7 +13,8 @@ finds nothing): ``50 x (2T - 1)`` rule resources, ``T`` groups, ``T`` exclusive-
 - ``ours``: ``pulumi preview`` without a policy pack;
 - ``pack``: with ``--policy-pack policies`` (the pack's venv as users make it, ``pulumi install``);
 - ``noop_sized`` / ``noop1``: with a no-op pack of our pack's shape / of one policy
-  (bench/packs, pulumi-policy's own ``PolicyPack``, in the same venv);
+  (tests/fixtures/noop_pack_sized and noop_pack, pulumi-policy's own ``PolicyPack``, in the
+  same venv);
 - ``bare``: bench/programs/bare, the same AWS resources registered directly (no components);
   ``bare_parents``, ``bare_grouped``, ``bare_both``: the bare program with our components as
   parents, with our registration order, or both (``--shape``: what our program's shape costs).
@@ -64,7 +65,9 @@ MODES: Final[Mapping[str, Mapping[str, str]]] = {
     "skip": {"PULUMI_SKIP_CHECKPOINTS": "true"},
     "default": {},
 }
-PACKS: Final = {"noop_sized": "noop_sized", "noop1": "noop1"}  # contender -> bench/packs/<dir>
+# contender -> the no-op pack it runs (the throughput benchmark's, tests/fixtures)
+PACKS: Final = {"noop_sized": "noop_pack_sized", "noop1": "noop_pack"}
+FIXTURES: Final = REPO_ROOT / "tests" / "fixtures"
 # Bare-program contenders -> their config switches (bench/programs/bare).
 BARE_SHAPES: Final[Mapping[str, Mapping[str, bool]]] = {
     "bare": {},
@@ -235,22 +238,6 @@ def _standin_totals(directory: Path) -> dict[str, Any]:
 # --- the workspace -----------------------------------------------------------------------------
 
 
-def check_noop_shape() -> None:
-    """bench/packs/noop_sized holds as many resource and stack policies as our catalog."""
-    import re
-
-    from sg_guardrails.catalog import POLICIES
-
-    text = (BENCH_DIR / "packs" / "noop_sized" / "__main__.py").read_text()
-    found = {k: int(v) for k, v in re.findall(r"^(\w+_POLICIES) = (\d+)$", text, re.M)}
-    wanted = {
-        "RESOURCE_POLICIES": sum(1 for p in POLICIES if p.on_resource),
-        "STACK_POLICIES": sum(1 for p in POLICIES if p.on_stack),
-    }
-    if found != wanted:
-        raise RuntimeError(f"bench/packs/noop_sized has {found}, our pack's catalog {wanted}")
-
-
 def _copy(source: Path, destination: Path) -> Path:
     shutil.copytree(source, destination, ignore=shutil.ignore_patterns(*NOT_COPIED))
     return destination
@@ -405,7 +392,6 @@ def bench_workspace(root: Path) -> Iterator[Bench]:
     from tests.e2e.toolchain import pulumi_bin_dir
     from tests.e2e.workspace import AWS_PLUGIN_VERSION, copy_project, isolated_env
 
-    check_noop_shape()
     bin_dir = pulumi_bin_dir()
     pack_venv, _ = ensure_pack_venv(bin_dir)
     standin_dir = root / "standin-reports"
@@ -426,7 +412,7 @@ def bench_workspace(root: Path) -> Iterator[Bench]:
         (bench.ours / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
         (bench.ours / "policies" / "venv").symlink_to(pack_venv, target_is_directory=True)
         for directory in PACKS.values():
-            pack = _copy(BENCH_DIR / "packs" / directory, bench.ours / "bench-packs" / directory)
+            pack = _copy(FIXTURES / directory, bench.ours / "bench-packs" / directory)
             (pack / "venv").symlink_to(pack_venv, target_is_directory=True)
         _copy(BENCH_DIR / "programs" / "bare", bench.bare)
         (bench.bare / ".venv").symlink_to(REPO_ROOT / ".venv", target_is_directory=True)
