@@ -77,6 +77,7 @@ BARE_SHAPES: Final[Mapping[str, Mapping[str, bool]]] = {
 }
 CONTENDERS: Final = ("ours", "pack", "noop_sized", "noop1", "bare")
 SHAPE_CONTENDERS: Final = ("ours", "bare", "bare_parents", "bare_grouped", "bare_both")
+SHAPE_LABEL: Final = "skip, shape A/B"
 LABELS: Final = {
     "ours": "our program, no pack",
     "pack": "our program, --policy-pack policies",
@@ -332,13 +333,18 @@ class Bench:
             argv += ["--policy-pack", "policies"]
         elif contender in PACKS:
             argv += ["--policy-pack", f"bench-packs/{PACKS[contender]}"]
+        env = {**self.env, **(extra_env or {})}
+        if contender == "noop_sized":
+            # It imports sg_guardrails.catalog, which the pack venv's installed sg_guardrails
+            # lacks (policies/pyproject.toml packages only the top package): use the source.
+            env["PYTHONPATH"] = str(self.ours / "policies")
         argv.append("--non-interactive")
         _standin_totals(self.standin_dir)  # clear what a previous run left
         started = time.perf_counter()
         process = subprocess.Popen(
             argv,
             cwd=project,
-            env={**self.env, **(extra_env or {})},
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -432,6 +438,11 @@ class Batch:
     tiers: int
     contenders: tuple[str, ...]
     rounds: int = 1
+    label: str = ""  # results of batches with a label are kept apart from their mode's
+
+    @property
+    def key(self) -> str:
+        return self.label or self.mode
 
 
 def plan(quick: bool, shape: bool) -> list[Batch]:
@@ -458,7 +469,9 @@ def plan(quick: bool, shape: bool) -> list[Batch]:
             Batch("default", 50, ("ours", "bare")),
         ]
     if shape:
-        batches.append(Batch("skip", 3 if quick else 20, SHAPE_CONTENDERS, 1 if quick else 2))
+        batches.append(
+            Batch("skip", 3 if quick else 20, SHAPE_CONTENDERS, 1 if quick else 2, SHAPE_LABEL)
+        )
     return batches
 
 
@@ -512,7 +525,7 @@ def run(batches: Sequence[Batch], log: bool = True) -> dict[str, Any]:
                         preview = _timed(bench, batch, contender, failed)
                         if preview is None:
                             continue
-                        key = (batch.mode, batch.tiers)
+                        key = (batch.key, batch.tiers)
                         samples.setdefault(key, {}).setdefault(contender, []).append(preview)
                         if log:
                             print(
@@ -536,7 +549,8 @@ def _timed(bench: Bench, batch: Batch, contender: str, failed: list[str]) -> Pre
             failed.append(f"{batch.mode} {batch.tiers} tiers {contender}: {str(err)[:300]}")
             continue
         with PARTIAL.open("a") as partial:
-            partial.write(json.dumps({"mode": batch.mode, **preview.as_dict()}) + "\n")
+            record = {"mode": batch.mode, "batch": batch.key, **preview.as_dict()}
+            partial.write(json.dumps(record) + "\n")
         return preview
     return None
 
@@ -566,8 +580,22 @@ def _standin_share(previews: Sequence[Preview]) -> dict[str, Any]:
     }
 
 
+def load_partial(path: Path) -> Samples:
+    """The previews a run appended to its partial JSONL, as :func:`summarise` takes them."""
+    samples: Samples = {}
+    for line in path.read_text().splitlines():
+        r = json.loads(line)
+        preview = Preview(
+            r["contender"], r["tiers"], r["seconds"], r["exit_code"], r["steps"],
+            r["findings"], r["cpu_s"], r["standin"], r["errors"],
+        )  # fmt: skip
+        key = (r.get("batch", r["mode"]), r["tiers"])
+        samples.setdefault(key, {}).setdefault(r["contender"], []).append(preview)
+    return samples
+
+
 def summarise(samples: Samples, total_s: float) -> dict[str, Any]:
-    sizes: dict[str, dict[str, Any]] = {mode: {} for mode in MODES}
+    sizes: dict[str, dict[str, Any]] = {}
     for (mode, tiers), by_contender in sorted(samples.items()):
         base_previews = by_contender.get("ours") or by_contender.get("bare") or []
         resources = base_previews[0].resources
@@ -576,7 +604,7 @@ def summarise(samples: Samples, total_s: float) -> dict[str, Any]:
         standin_cpu = {
             c: statistics.median(x.standin["cpu_s"] for x in p) for c, p in by_contender.items()
         }
-        sizes[mode][str(tiers)] = {
+        sizes.setdefault(mode, {})[str(tiers)] = {
             "tiers": tiers,
             "rules": rules_for(tiers),
             "resources": {c: p[0].resources for c, p in by_contender.items()},
@@ -717,7 +745,8 @@ def table(result: Mapping[str, Any]) -> str:
                     f"     {LABELS[contender]:52} {e['median_s'][contender]:7.1f} s  "
                     f"/ bare {e['ratio_to_bare'][contender]:.2f}"
                 )
-    lines.append(f"   real-preview benchmark: {result['total_s']:.0f} s")
+    if not math.isnan(result["total_s"]):
+        lines.append(f"   real-preview benchmark: {result['total_s']:.0f} s")
     return "\n".join(lines) + "\n"
 
 
@@ -728,8 +757,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.real_preview", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 to 4 tiers")
     parser.add_argument("--shape", action="store_true", help="also the program-shape A/B")
+    parser.add_argument(
+        "--summarise", type=Path, metavar="JSONL", help="only tabulate a run's partial JSONL"
+    )
     args = parser.parse_args(argv)
-    result = run(plan(args.quick, args.shape))
+    if args.summarise:
+        result = summarise(load_partial(args.summarise), math.nan)
+    else:
+        result = run(plan(args.quick, args.shape))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "real_preview.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     text = table(result)
