@@ -21,7 +21,7 @@ from pathlib import Path
 from provider_host import TieredSgProvider
 from pulumi.provider import main
 
-from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups
+from tiered_sg import ManagedSecurityGroup, SecurityGroupRules, TieredSecurityGroups
 
 PACKAGE_NAME = "tiered-sg"
 """The schema package name: the first segment of every type token (tiered-sg:index:<Class>)."""
@@ -40,6 +40,8 @@ def package_version() -> str:
 
 if __name__ == "__main__":
     provider = TieredSgProvider(
-        [TieredSecurityGroups, ManagedSecurityGroup], PACKAGE_NAME, package_version()
+        [TieredSecurityGroups, ManagedSecurityGroup, SecurityGroupRules],
+        PACKAGE_NAME,
+        package_version(),
     )
     main(provider, sys.argv[1:])

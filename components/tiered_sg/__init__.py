@@ -2,7 +2,8 @@
 
 Value objects (:class:`Port`, :class:`Peer`, :class:`Rule`), a planning API that reads as
 sentences (:class:`Topology`, ``app.allow_from(web, Port.tcp(8080))``), the components
-(:class:`ManagedSecurityGroup`, :class:`TieredSecurityGroups`) and stack-config parsing.
+(:class:`ManagedSecurityGroup`, :class:`SecurityGroupRules`, :class:`TieredSecurityGroups`)
+and stack-config parsing.
 Every bad input raises :class:`TieredSgError` before any resource is registered.
 """
 
@@ -10,6 +11,7 @@ from tiered_sg.args import (
     EgressArgs,
     ManagedSecurityGroupArgs,
     RuleArgs,
+    SecurityGroupRulesArgs,
     TierArgs,
     TieredSecurityGroupsArgs,
 )
@@ -24,6 +26,7 @@ from tiered_sg.plan import GroupPlan, Topology
 from tiered_sg.ports import SERVICES, Port, Protocol
 from tiered_sg.quota import RULES_PER_DIRECTION, check_quota, count_rules
 from tiered_sg.rules import Direction, Rule
+from tiered_sg.security_group_rules import SecurityGroupRules
 from tiered_sg.stack_config import NAMESPACE, ChainConfig, parse_config, read_config
 
 __all__ = [
@@ -45,6 +48,8 @@ __all__ = [
     "Protocol",
     "Rule",
     "RuleArgs",
+    "SecurityGroupRules",
+    "SecurityGroupRulesArgs",
     "TierArgs",
     "TieredSecurityGroups",
     "TieredSecurityGroupsArgs",

@@ -13,7 +13,7 @@ import pulumi
 
 
 class RuleArgs(TypedDict):
-    """One allow rule of a ManagedSecurityGroup: every listed port for every listed peer."""
+    """One allow rule of a group: every listed port for every listed peer."""
 
     ports: list[str]
     (
@@ -34,16 +34,12 @@ class RuleArgs(TypedDict):
 
 
 class ManagedSecurityGroupArgs(TypedDict):
-    """Inputs of ManagedSecurityGroup: one security group and its rules as separate resources."""
+    """Inputs of ManagedSecurityGroup: one new security group and its rules as separate
+    resources."""
 
+    # Optional in the schema so that a missing one gets the component's own message.
     vpc_id: NotRequired[pulumi.Input[str]]
-    """The VPC the new group belongs to; required unless group_id names an existing group."""
-    group_id: NotRequired[pulumi.Input[str]]
-    (
-        "An existing security group to write the rules on instead of creating one (rules-only "
-        "mode): it is never created or deleted here; vpc_id, description and delete_timeout are "
-        "then refused, and exclusive_rules must be given."
-    )
+    """The VPC the new group belongs to (required)."""
     description: NotRequired[str]
     """Group description (changing it replaces the group); generated from the name if omitted."""
     ingress: NotRequired[list[RuleArgs]]
@@ -58,15 +54,34 @@ class ManagedSecurityGroupArgs(TypedDict):
     exclusive_rules: NotRequired[bool]
     (
         "Own the group's rules exclusively: every rule not declared here is revoked on each "
-        "update (VpcSecurityGroupRulesExclusive). Default true for a new group; with group_id it "
-        "must be given (false: only add these rules; true: take over every rule of that group). "
-        "Turn it off when another tool also writes rules to the group."
+        "update (VpcSecurityGroupRulesExclusive). Default true. Turn it off when another tool "
+        "also writes rules to the group."
     )
     delete_timeout: NotRequired[str]
     (
         "How long deleting the group may be retried while network interfaces (Lambda, load "
         "balancers) still use it: a duration such as '45m', '1h30m' or '90s'. Default: '45m'."
     )
+
+
+class SecurityGroupRulesArgs(TypedDict):
+    """Inputs of SecurityGroupRules: rules, as separate resources, on a security group made
+    elsewhere, which is never created, changed or deleted here."""
+
+    group_id: pulumi.Input[str]
+    """The existing security group's id ('sg-...')."""
+    exclusive_rules: bool
+    (
+        "Whether these rules own the group: true revokes, on each update, every rule of the "
+        "group not declared here, including rules other tools wrote "
+        "(VpcSecurityGroupRulesExclusive); false only adds these rules. No default: choose."
+    )
+    ingress: NotRequired[list[RuleArgs]]
+    """Inbound rules: who may reach members of the group, on which ports."""
+    egress: NotRequired[list[RuleArgs]]
+    """Outbound rules, added to the group's (or, with exclusive_rules, replacing them)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every rule written here (the group's own tags are left alone)."""
 
 
 class EgressArgs(TypedDict):

@@ -5,8 +5,8 @@ group, from value objects, and valid by construction, with the checks that span 
 rules (one label per group, unique child names, the quota). The edges check tags and
 descriptions where the user wrote them, so their errors name that place; the constructor checks
 them again for a spec built directly.
-A spec with a ``group_id`` describes rules on a group made elsewhere, which is never created or
-deleted here.
+Rules on a group made elsewhere are a :class:`tiered_sg.rules_spec.RulesSpec`, which shares the
+rule checks (:func:`check_group_rules`).
 """
 
 from collections.abc import Iterable, Mapping
@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional
 
-import pulumi
-
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT, check_delete_timeout
 from tiered_sg.errors import TieredSgError, shown
 from tiered_sg.inputs import ArgPath, parse_bool, parse_tags
 from tiered_sg.naming import check_group_name, rule_name
-from tiered_sg.peers import check_group_id, label_clash
+from tiered_sg.peers import label_clash
 from tiered_sg.quota import check_quota
 from tiered_sg.rules import Rule, RuleKey, check_description, dedupe
 
@@ -36,8 +34,7 @@ class GroupSpec:
     Group peers without an id (``Peer.planned_group``) are groups of the same plan, whose ids
     the builder supplies. ``exclusive_rules``: a ``VpcSecurityGroupRulesExclusive`` revokes
     every rule of the group that is not one of ``rules``. ``delete_timeout``: how long deleting
-    the group may be retried. ``group_id``: the rules go on this existing group instead of a new
-    one (``description`` and ``delete_timeout`` then go unused).
+    the group may be retried.
     """
 
     name: str
@@ -46,19 +43,15 @@ class GroupSpec:
     rules: tuple[Rule, ...]
     exclusive_rules: bool = True
     delete_timeout: str = DEFAULT_DELETE_TIMEOUT
-    group_id: Optional[pulumi.Input[str]] = None
 
     def __post_init__(self) -> None:
         name = check_group_name(self.name)
         check_description(self.description, "description")
         tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))
         object.__setattr__(self, "tags", MappingProxyType(tags))
-        rules = _check_rules(name, self.rules)
-        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "rules", check_group_rules(name, self.rules))
         parse_bool(self.exclusive_rules, ArgPath(prefix=f"group {name} ", text="exclusive_rules"))
         check_delete_timeout(self.delete_timeout)
-        if self.group_id is not None:
-            check_group_id(self.group_id)
 
     @classmethod
     def create(
@@ -70,7 +63,6 @@ class GroupSpec:
         *,
         exclusive_rules: bool = True,
         delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
-        group_id: Optional[pulumi.Input[str]] = None,
     ) -> "GroupSpec":
         """The spec of ``rules``, each permission once (the first description wins);
         ``description`` defaults to one naming the group."""
@@ -78,10 +70,10 @@ class GroupSpec:
             f"{name} security group, managed by tiered-sg" if description is None else description
         )
         unique = tuple(dedupe(list(rules)))
-        return cls(name, text, tags or {}, unique, exclusive_rules, delete_timeout, group_id)
+        return cls(name, text, tags or {}, unique, exclusive_rules, delete_timeout)
 
 
-def _check_rules(group: str, rules: object) -> tuple[Rule, ...]:
+def check_group_rules(group: str, rules: object) -> tuple[Rule, ...]:
     """``rules`` as a tuple of distinct permissions that fit one group; else the first problem."""
     if not isinstance(rules, tuple | list):
         raise TieredSgError(

@@ -20,11 +20,20 @@ from tiered_sg.errors import TieredSgError
 from tiered_sg.peers import group_key
 
 
+@dataclass(frozen=True)
+class _Component:
+    kind: str  # its class: ManagedSecurityGroup or SecurityGroupRules
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name!r}"
+
+
 @dataclass
 class _Writers:
     group_id: pulumi.Input[str]  # holds an Output key alive, so its id() is never reused
-    owner: Optional[str] = None
-    writers: list[str] = field(default_factory=list)
+    owner: Optional[_Component] = None
+    writers: list[_Component] = field(default_factory=list)
 
 
 # Per deployment (one monitor each), so that tests and separate programs in one process never
@@ -37,20 +46,23 @@ def _groups() -> dict[object, _Writers]:
     return {} if monitor is None else _PROGRAMS.setdefault(monitor, {})
 
 
-def claim(name: str, group_id: pulumi.Input[str], *, exclusive: bool, writes: bool) -> None:
-    """Record that component ``name`` owns (``exclusive``) or writes rules on (``writes``) the
-    group ``group_id``; raise, before anything of ``name`` is registered, if a component of this
-    program would then revoke another's rules."""
+def claim(
+    component: str, name: str, group_id: pulumi.Input[str], *, exclusive: bool, writes: bool
+) -> None:
+    """Record that ``component`` (its type and name, e.g. ``ManagedSecurityGroup 'web'``) owns
+    (``exclusive``) or writes rules on (``writes``) the group ``group_id``; raise, before anything
+    of ``name`` is registered, if a component of this program would then revoke another's rules."""
     groups = _groups()
     key = group_key(group_id)
     entry = groups.get(key)
     if entry is not None:
         _refuse_conflict(entry, group_id, exclusive=exclusive, writes=writes)
     entry = groups.setdefault(key, _Writers(group_id))
+    who = _Component(component, name)
     if exclusive:
-        entry.owner = name
+        entry.owner = who
     elif writes:
-        entry.writers.append(name)
+        entry.writers.append(who)
 
 
 def _refuse_conflict(
@@ -61,24 +73,24 @@ def _refuse_conflict(
         raise TieredSgError(
             "group_id",
             group_id,
-            f"is owned already by ManagedSecurityGroup {owner!r} (exclusive_rules), and two "
-            "owners of one group revoke each other's rules at every pulumi up",
-            f"declare these rules on {owner!r}, or turn exclusive_rules off on both",
+            f"is owned already by {owner} (exclusive_rules), and two owners of one group revoke "
+            "each other's rules at every pulumi up",
+            f"declare these rules on {owner.name!r}, or turn exclusive_rules off on both",
         )
     if exclusive and entry.writers:
         writer = entry.writers[0]
         raise TieredSgError(
             "group_id",
             group_id,
-            f"also has rules from ManagedSecurityGroup {writer!r}, which exclusive_rules here "
-            "would revoke at every pulumi up",
+            f"also has rules from {writer}, which exclusive_rules here would revoke at every "
+            "pulumi up",
             "declare those rules here, or pass exclusive_rules False",
         )
     if writes and owner is not None:
         raise TieredSgError(
             "group_id",
             group_id,
-            f"is owned by ManagedSecurityGroup {owner!r} (exclusive_rules), which would revoke "
-            "these rules at every pulumi up",
-            f"declare these rules on {owner!r}, or turn exclusive_rules off there",
+            f"is owned by {owner} (exclusive_rules), which would revoke these rules at every "
+            "pulumi up",
+            f"declare these rules on {owner.name!r}, or turn exclusive_rules off there",
         )

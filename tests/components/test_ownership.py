@@ -1,12 +1,18 @@
 """Rule ownership and the groups around the chain: exclusive rule sets, the VPC's default group,
-entry from groups made elsewhere, rules on an existing group, delete timeouts, admin CIDR width."""
+entry from groups made elsewhere, one owner per group, delete timeouts, admin CIDR width."""
 
 from typing import Any
 
 import pulumi
 import pytest
 
-from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups, TieredSgError, Topology
+from tiered_sg import (
+    ManagedSecurityGroup,
+    SecurityGroupRules,
+    TieredSecurityGroups,
+    TieredSgError,
+    Topology,
+)
 
 VPC = "vpc-0a1b2c3d4e5f60718"
 ALB = "sg-0123456789abcdef0"
@@ -182,101 +188,6 @@ def test_bad_entry_groups_are_refused(pulumi_runtime, entry, message):
     assert pulumi_runtime.registrations == []
 
 
-# -- rules on an existing group --------------------------------------------------------------
-
-
-def test_rules_only_mode_writes_rules_on_the_given_group_and_creates_none(pulumi_runtime):
-    component = group(
-        pulumi_runtime,
-        group_id=ALB,
-        exclusive_rules=False,
-        egress=[{"ports": ["tcp:8080"], "cidrs": ["10.0.0.0/16"]}],
-    )
-    assert pulumi_runtime.of_type(SG) == []
-    assert pulumi_runtime.of_type(EXCLUSIVE) == []
-    (rule,) = pulumi_runtime.of_type(EGRESS)
-    assert rule.name == "extra-out-tcp-8080-to-10.0.0.0-16"
-    assert rule.inputs["securityGroupId"] == ALB
-    assert pulumi_runtime.resolve(component.group_id) == ALB
-
-
-def test_rules_only_mode_takes_over_the_group_when_asked(pulumi_runtime):
-    group(
-        pulumi_runtime,
-        group_id=ALB,
-        exclusive_rules=True,
-        ingress=[{"ports": ["https"], "cidrs": ["0.0.0.0/0"]}],
-    )
-    (owned,) = pulumi_runtime.of_type(EXCLUSIVE)
-    assert owned.name == "extra-rules-exclusive"
-    assert owned.inputs == {
-        "securityGroupId": ALB,
-        "ingressRuleIds": [pulumi_runtime.named("extra-in-tcp-443-from-0.0.0.0-0").id],
-        "egressRuleIds": [],
-    }
-
-
-_BOTH = "pass False to only add these rules, or True to take over every rule of that group"
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (
-            {"group_id": ALB},
-            "exclusive_rules None: must be chosen with group_id, which names a group made "
-            f"elsewhere; {_BOTH} (rules not listed here are revoked)",
-        ),
-        (
-            {"group_id": ALB, "vpc_id": VPC, "exclusive_rules": False},
-            "key 'vpc_id': makes no sense with group_id, which names a group tiered-sg does not "
-            "create; a group made elsewhere is in its VPC already; drop vpc_id, or drop group_id "
-            "to create a new group",
-        ),
-        (
-            {"group_id": ALB, "description": "ALB", "exclusive_rules": False},
-            "key 'description': makes no sense with group_id, which names a group tiered-sg does "
-            "not create; tiered-sg does not create that group, so it cannot describe it; drop "
-            "description, or drop group_id to create a new group",
-        ),
-        (
-            {"group_id": ALB, "delete_timeout": "1h", "exclusive_rules": False},
-            "key 'delete_timeout': makes no sense with group_id, which names a group tiered-sg "
-            "does not create; tiered-sg never deletes that group; drop delete_timeout, or drop "
-            "group_id to create a new group",
-        ),
-        (
-            {"group_id": "sg-xyz", "exclusive_rules": False},
-            "group_id 'sg-xyz': is not a security group id ('sg-' and 8 or 17 lowercase hex "
-            "digits); use the id AWS shows, like 'sg-0123456789abcdef0'",
-        ),
-        (
-            {"group_id": ALB, "exclusive_rules": "yes"},
-            "exclusive_rules 'yes': is a string where a boolean is expected; write true or false",
-        ),
-        (
-            {},
-            "vpc_id None: is required; pass the VPC id, e.g. aws.ec2.get_vpc(default=True).id",
-        ),
-        (
-            {"vpc_id": VPC, "delete_timeout": "45"},
-            "delete_timeout '45': is not a duration of whole hours (h), minutes (m) and seconds "
-            "(s), in that order; write it like '45m', '1h30m' or '90s'",
-        ),
-        (
-            {"vpc_id": VPC, "delete_timeout": "0m"},
-            "delete_timeout '0m': is zero, so a group still in use by a network interface could "
-            "not be deleted; allow the interfaces time to go, e.g. '45m'",
-        ),
-    ],
-)
-def test_rules_only_mode_and_timeout_refusals_register_nothing(pulumi_runtime, args, message):
-    with pytest.raises(TieredSgError) as caught:
-        group(pulumi_runtime, **args)
-    assert str(caught.value) == message
-    assert pulumi_runtime.registrations == []
-
-
 # -- one owner per group (issue 20, bug 2) ---------------------------------------------------
 
 _OWNED_WEB = (
@@ -287,12 +198,12 @@ _OWNED_WEB = (
 
 
 def _beside_the_chain(runtime, chain_args: dict[str, Any], **args: Any) -> str:
-    """The message refusing a ManagedSecurityGroup on the chain's web group, ``args`` its args."""
+    """The message refusing SecurityGroupRules on the chain's web group, ``args`` its args."""
 
     def program() -> str:
         web = TieredSecurityGroups("tiered", {"vpc_id": VPC, **chain_args}).groups["web"]
         with pytest.raises(TieredSgError) as caught:
-            ManagedSecurityGroup("extra", {"group_id": web.group_id, **args})  # type: ignore[typeddict-item]
+            SecurityGroupRules("extra", {"group_id": web.group_id, **args})
         return str(caught.value)
 
     return runtime.run(program)
@@ -340,33 +251,33 @@ def test_a_group_id_string_owned_twice_is_refused_in_either_order(pulumi_runtime
 
     def program() -> list[str]:
         messages = []
-        ManagedSecurityGroup("a", {"group_id": ALB, "exclusive_rules": False, "egress": egress})
+        SecurityGroupRules("a", {"group_id": ALB, "exclusive_rules": False, "egress": egress})
         for name in ("b", "c"):
             try:
-                ManagedSecurityGroup(name, {"group_id": ALB, "exclusive_rules": True})
+                SecurityGroupRules(name, {"group_id": ALB, "exclusive_rules": True})
             except TieredSgError as err:
                 messages.append(str(err))
         return messages
 
     refusal = (
-        f"group_id {ALB!r}: also has rules from ManagedSecurityGroup 'a', which exclusive_rules "
+        f"group_id {ALB!r}: also has rules from SecurityGroupRules 'a', which exclusive_rules "
         "here would revoke at every pulumi up; declare those rules here, or pass exclusive_rules "
         "False"
     )
     assert pulumi_runtime.run(program) == [refusal, refusal]
 
 
-def test_a_rules_only_component_passes_its_group_on_as_the_same_group(pulumi_runtime):
+def test_rules_on_a_group_pass_that_group_on_as_the_same_group(pulumi_runtime):
     def program() -> str:
         alb = pulumi.Output.from_input(ALB)
-        owner = ManagedSecurityGroup("a", {"group_id": alb, "exclusive_rules": True})
+        owner = SecurityGroupRules("a", {"group_id": alb, "exclusive_rules": True})
         assert owner.group_id is alb
         with pytest.raises(TieredSgError) as caught:
-            ManagedSecurityGroup("b", {"group_id": owner.group_id, "exclusive_rules": True})
+            SecurityGroupRules("b", {"group_id": owner.group_id, "exclusive_rules": True})
         return str(caught.value)
 
     assert pulumi_runtime.run(program).startswith(
-        "group_id <Output>: is owned already by ManagedSecurityGroup 'a' (exclusive_rules)"
+        "group_id <Output>: is owned already by SecurityGroupRules 'a' (exclusive_rules)"
     )
 
 
@@ -377,14 +288,42 @@ def test_writers_that_own_nothing_share_a_group_and_deployments_never_meet(pulum
     def program() -> None:
         web = TieredSecurityGroups("tiered", {"vpc_id": VPC, **unowned}).groups["web"]
         for name in ("a", "b"):
-            ManagedSecurityGroup(name, {"group_id": web.group_id, **unowned, "egress": egress})
-        ManagedSecurityGroup("alb", {"group_id": ALB, "exclusive_rules": True})
+            SecurityGroupRules(name, {"group_id": web.group_id, **unowned, "egress": egress})
+        SecurityGroupRules("alb", {"group_id": ALB, "exclusive_rules": True})
 
     pulumi_runtime.run(program)
     assert len(pulumi_runtime.of_type(EGRESS)) == 2 + 2  # the chain's web and app, then a, b
     pulumi_runtime.configure()  # a new deployment: ALB's owner there is not this one's
-    group(pulumi_runtime, "alb", group_id=ALB, exclusive_rules=True)
+    pulumi_runtime.run(
+        lambda: SecurityGroupRules("alb", {"group_id": ALB, "exclusive_rules": True})
+    )
     assert len(pulumi_runtime.of_type(EXCLUSIVE)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            {},
+            "vpc_id None: is required; pass the VPC id, e.g. aws.ec2.get_vpc(default=True).id",
+        ),
+        (
+            {"vpc_id": VPC, "delete_timeout": "45"},
+            "delete_timeout '45': is not a duration of whole hours (h), minutes (m) and seconds "
+            "(s), in that order; write it like '45m', '1h30m' or '90s'",
+        ),
+        (
+            {"vpc_id": VPC, "delete_timeout": "0m"},
+            "delete_timeout '0m': is zero, so a group still in use by a network interface could "
+            "not be deleted; allow the interfaces time to go, e.g. '45m'",
+        ),
+    ],
+)
+def test_vpc_and_timeout_refusals_register_nothing(pulumi_runtime, args, message):
+    with pytest.raises(TieredSgError) as caught:
+        group(pulumi_runtime, **args)
+    assert str(caught.value) == message
+    assert pulumi_runtime.registrations == []
 
 
 # -- delete timeouts -------------------------------------------------------------------------

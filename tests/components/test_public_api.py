@@ -23,6 +23,8 @@ def test_exported_names_are_exactly_the_documented_interface():
         "Protocol",
         "Rule",
         "RuleArgs",
+        "SecurityGroupRules",
+        "SecurityGroupRulesArgs",
         "TierArgs",
         "TieredSecurityGroups",
         "TieredSecurityGroupsArgs",

@@ -2,13 +2,15 @@
 
 from pulumi.provider.experimental.analyzer import Analyzer, PropertyType
 
-from tiered_sg import ManagedSecurityGroup, TieredSecurityGroups
+from tiered_sg import ManagedSecurityGroup, SecurityGroupRules, TieredSecurityGroups
 
 
-def test_the_provider_analyzer_infers_both_components_with_documented_properties():
-    result = Analyzer("tiered-sg").analyze([TieredSecurityGroups, ManagedSecurityGroup])
+def test_the_provider_analyzer_infers_the_components_with_documented_properties():
+    result = Analyzer("tiered-sg").analyze(
+        [TieredSecurityGroups, ManagedSecurityGroup, SecurityGroupRules]
+    )
     components = result["component_definitions"]
-    assert set(components) == {"TieredSecurityGroups", "ManagedSecurityGroup"}
+    assert set(components) == {"TieredSecurityGroups", "ManagedSecurityGroup", "SecurityGroupRules"}
 
     chain = components["TieredSecurityGroups"]
     assert set(chain.inputs) == {
@@ -42,7 +44,6 @@ def test_the_provider_analyzer_infers_both_components_with_documented_properties
     group = components["ManagedSecurityGroup"]
     assert set(group.inputs) == {
         "vpcId",
-        "groupId",
         "description",
         "ingress",
         "egress",
@@ -50,14 +51,22 @@ def test_the_provider_analyzer_infers_both_components_with_documented_properties
         "exclusiveRules",
         "deleteTimeout",
     }
-    # vpcId is optional since groupId (rules on an existing group) needs none; the component
-    # refuses the absence of both.
+    # vpcId is optional in the schema so that its absence gets the component's own message.
     assert [k for k, p in group.inputs.items() if not p.optional] == []
     assert set(group.outputs) == {"groupId", "ruleCount"}
 
+    rules = components["SecurityGroupRules"]
+    assert set(rules.inputs) == {"groupId", "exclusiveRules", "ingress", "egress", "tags"}
+    # Ownership of someone else's group is a choice the consumer must make: no default.
+    assert sorted(k for k, p in rules.inputs.items() if not p.optional) == [
+        "exclusiveRules",
+        "groupId",
+    ]
+    assert set(rules.outputs) == {"groupId", "ruleCount"}
+
     types = result["type_definitions"]
     assert set(types) == {"TierArgs", "EgressArgs", "RuleArgs"}
-    for definition in [chain, group]:
+    for definition in [chain, group, rules]:
         for prop in [*definition.inputs.values(), *definition.outputs.values()]:
             assert prop.description
     for type_def in types.values():

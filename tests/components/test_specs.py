@@ -82,11 +82,6 @@ def chain_spec(**fields: Any) -> ChainSpec:
             "write true or false",
         ),
         (
-            {"group_id": "sg-123"},
-            "security group id 'sg-123': is not a security group id ('sg-' and 8 or 17 lowercase "
-            "hex digits); use the id AWS shows, like 'sg-0123456789abcdef0'",
-        ),
-        (
             {
                 "rules": (
                     Rule.create(Direction.INGRESS, Port.tcp(22), Peer.group(A_ID, label="x")),

@@ -51,9 +51,9 @@ aws.vpc.SecurityGroupIngressRule(
 
 # A second owner of the web group that the components cannot see: apply makes a new Output.
 SECOND_OWNER = """\
-from tiered_sg import ManagedSecurityGroup
+from tiered_sg import SecurityGroupRules
 
-ManagedSecurityGroup(
+SecurityGroupRules(
     "extra",
     {
         "group_id": chain.groups["web"].group_id.apply(lambda group_id: group_id),

@@ -3,6 +3,7 @@ beforehand with boto3 that our rules go on. `up` writes exactly what the program
 them and `destroy` takes back only that, as EC2 shows it.
 """
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,22 @@ PROD_RULES = (
     "tiered-db-in-tcp-5432-from-app",
 )
 EXISTING_GROUP = Path(__file__).parent / "programs" / "existing_group"
+RULES_TYPE = "tiered-sg:index:SecurityGroupRules"
+OLD_TYPE = "tiered-sg:index:ManagedSecurityGroup"
+
+
+def existing_group_urns(component_type: str) -> set[str]:
+    """The stack, component and two rules of ``programs/existing_group``."""
+    prefix = "urn:pulumi:local::existing-group::"
+    component = f"{prefix}{component_type}"
+    return {
+        f"{prefix}pulumi:pulumi:Stack::existing-group-local",
+        f"{component}::legacy",
+        f"{component}$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+        "::legacy-in-tcp-8443-from-10.20.0.0-16",
+        f"{component}$aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+        "::legacy-out-tcp-5432-to-10.30.0.0-16",
+    }
 
 
 def test_prod_empties_the_default_group_and_destroy_leaves_it_as_it_is(
@@ -100,16 +117,7 @@ def test_rules_on_an_existing_group_are_only_ours_and_destroy_removes_only_ours(
     workspace.aim_at("local", emulator.endpoint)
     workspace.pulumi("config", "set", "--stack", "local", "groupId", group_id)
 
-    prefix = "urn:pulumi:local::existing-group::"
-    component = f"{prefix}tiered-sg:index:ManagedSecurityGroup"
-    urns = {
-        f"{prefix}pulumi:pulumi:Stack::existing-group-local",
-        f"{component}::legacy",
-        f"{component}$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-        "::legacy-in-tcp-8443-from-10.20.0.0-16",
-        f"{component}$aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-        "::legacy-out-tcp-5432-to-10.30.0.0-16",
-    }
+    urns = existing_group_urns(RULES_TYPE)
     outcome = workspace.up("local")
     assert outcome.previewed.ops() == outcome.applied.ops() == steps("create", urns)
     assert workspace.stack_outputs("local") == {"groupId": group_id, "ruleCount": 2}
@@ -131,3 +139,35 @@ def test_rules_on_an_existing_group_are_only_ours_and_destroy_removes_only_ours(
     destroyed = workspace.destroy("local")
     assert destroyed.applied.ops() == steps("delete", urns)
     assert ec2.rule_ids(group_id) == theirs, "only our rules are removed"
+
+
+def test_a_stack_of_the_old_rules_only_mode_moves_to_security_group_rules_in_place(
+    new_workspace: WorkspaceFactory, emulator: Emulator
+) -> None:
+    """0.1.0 wrote rules on an existing group as ManagedSecurityGroup(group_id=...); its stack
+    moves to SecurityGroupRules under the same name with every rule kept (the alias of the old
+    type reaches the children), not deleted and created again."""
+    ec2 = Ec2View(emulator.ec2())
+    group_id, theirs = make_existing_group(ec2)
+    workspace = new_workspace(DEAD_ENDPOINT, source=EXISTING_GROUP)
+    workspace.pulumi("stack", "init", "local")
+    workspace.aim_at("local", emulator.endpoint)
+    workspace.set_config("local", {"groupId": group_id, "legacy": "true"})
+    old = workspace.up("local")
+    assert old.applied.ops() == steps("create", existing_group_urns(OLD_TYPE))
+    ours = ec2.rule_ids(group_id) - theirs
+    assert len(ours) == 2
+
+    workspace.set_config("local", {"legacy": "false"})
+    new_urns = existing_group_urns(RULES_TYPE)
+    preview = workspace.preview("local", check=True)
+    assert preview.previewed.ops() == steps("same", new_urns)
+    moved = workspace.up("local")
+    assert moved.applied.ops() == steps("same", new_urns)
+    assert ec2.rule_ids(group_id) == theirs | ours, "the same rules, by id"
+    exported = json.loads(workspace.pulumi("stack", "export", "--stack", "local").stdout)
+    resources = exported["deployment"]["resources"]
+    assert {r["urn"] for r in resources if not r["type"].startswith("pulumi:providers:")} == (
+        new_urns
+    )
+    assert workspace.preview("local", check=True).previewed.ops() == steps("same", new_urns)

@@ -111,4 +111,5 @@ def test_plugin_installs_and_serves_from_a_fresh_virtualenv(
     assert set(schema["resources"]) == {
         "tiered-sg:index:TieredSecurityGroups",
         "tiered-sg:index:ManagedSecurityGroup",
+        "tiered-sg:index:SecurityGroupRules",
     }

@@ -36,6 +36,7 @@ VPC_URN = f"urn:pulumi:{STACK}::{PROJECT}::aws:ec2/vpc:Vpc::vpc"
 VPC_ID = "vpc-0123456789abcdef0"
 CHAIN = "tiered-sg:index:TieredSecurityGroups"
 GROUP_COMPONENT = "tiered-sg:index:ManagedSecurityGroup"
+RULES_COMPONENT = "tiered-sg:index:SecurityGroupRules"
 GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
@@ -317,16 +318,35 @@ def test_rules_on_an_existing_group_need_no_vpc_id(provider_session: Any, monito
         "exclusiveRules": False,
         "egress": [{"ports": ["tcp:8080"], "cidrs": ["10.0.0.0/16"]}],
     }
-    construct(provider_session, address, "alb-rules", properties, type_=GROUP_COMPONENT)
+    construct(provider_session, address, "alb-rules", properties, type_=RULES_COMPONENT)
     mine = [r for r in servicer.registrations if "alb-rules" in r["name"]]
     assert [(r["type"], r["name"]) for r in mine] == [
-        (GROUP_COMPONENT, "alb-rules"),
+        (RULES_COMPONENT, "alb-rules"),
         (EGRESS, "alb-rules-out-tcp-8080-to-10.0.0.0-16"),
     ]
     assert mine[1]["inputs"]["securityGroupId"] == "sg-0fedcba9876543210"
 
 
-def test_a_group_without_vpc_or_group_id_gets_the_component_message(
+def test_rules_without_an_ownership_choice_are_refused_by_the_schema(
+    provider_session: Any, monitor: Any
+) -> None:
+    _, address = monitor
+    with pytest.raises(grpc.RpcError) as caught:
+        construct(
+            provider_session,
+            address,
+            "undecided",
+            {"groupId": "sg-0fedcba9876543210"},
+            type_=RULES_COMPONENT,
+        )
+    # exclusiveRules is required in the schema (typed SDKs refuse its absence when compiling):
+    # the SDK's provider names the missing property in the status details the CLI prints.
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    details = dict(caught.value.trailing_metadata() or ())["grpc-status-details-bin"]
+    assert b"Missing required input 'exclusiveRules' on 'SecurityGroupRules'" in details
+
+
+def test_a_group_without_vpc_id_gets_the_component_message(
     provider_session: Any, monitor: Any
 ) -> None:
     _, address = monitor

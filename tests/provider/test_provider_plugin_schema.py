@@ -24,6 +24,7 @@ CONSUMER_YAML = REPO_ROOT / "examples" / "consumer-yaml" / "Pulumi.yaml"
 PACKAGE = "tiered-sg"
 CHAIN = "tiered-sg:index:TieredSecurityGroups"
 GROUP = "tiered-sg:index:ManagedSecurityGroup"
+RULES = "tiered-sg:index:SecurityGroupRules"
 # The Python TypedDicts TierArgs, EgressArgs, RuleArgs: the schema drops the `Args` suffix, which
 # every SDK adds itself (TypeScript `inputs.TierArgs`, Go `TierArgs`, Python `TierArgs`).
 TIER_ARGS = "tiered-sg:index:Tier"
@@ -81,7 +82,6 @@ EGRESS_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 GROUP_INPUTS: dict[str, dict[str, Any]] = {
     "vpcId": STRING,
-    "groupId": STRING,
     "description": STRING,
     "ingress": list_of(RULE_ARGS),
     "egress": list_of(RULE_ARGS),
@@ -92,6 +92,13 @@ GROUP_INPUTS: dict[str, dict[str, Any]] = {
 GROUP_OUTPUTS: dict[str, dict[str, Any]] = {
     "groupId": STRING,
     "ruleCount": INTEGER,
+}
+RULES_INPUTS: dict[str, dict[str, Any]] = {
+    "groupId": STRING,
+    "exclusiveRules": BOOLEAN,
+    "ingress": list_of(RULE_ARGS),
+    "egress": list_of(RULE_ARGS),
+    "tags": STRING_MAP,
 }
 RULE_PROPERTIES: dict[str, dict[str, Any]] = {
     "ports": STRING_LIST,
@@ -195,8 +202,8 @@ def test_get_schema_needs_no_engine_call_back(provider_session: Any, schema: Any
 def test_package_name_version_and_tokens(schema: Any) -> None:
     assert schema["name"] == PACKAGE
     assert schema["version"] == components_version()
-    assert set(schema["resources"]) == {CHAIN, GROUP}
-    for token in (CHAIN, GROUP):
+    assert set(schema["resources"]) == {CHAIN, GROUP, RULES}
+    for token in (CHAIN, GROUP, RULES):
         resource = schema["resources"][token]
         assert resource["isComponent"] is True, token
         assert resource["type"] == "object"
@@ -351,12 +358,21 @@ def test_nested_tier_and_egress_types(schema: Any) -> None:
 def test_managed_group_interface(schema: Any) -> None:
     group = schema["resources"][GROUP]
     assert {name: shape(prop) for name, prop in group["inputProperties"].items()} == GROUP_INPUTS
-    # vpcId or groupId: neither alone is required by the schema; the component refuses neither.
+    # vpcId is optional in the schema so that its absence gets the component's own message.
     assert group.get("requiredInputs", []) == []
     assert not group["inputProperties"]["vpcId"].get("plain")
-    assert not group["inputProperties"]["groupId"].get("plain")
     assert {name: shape(prop) for name, prop in group["properties"].items()} == GROUP_OUTPUTS
     assert set(group["required"]) == set(GROUP_OUTPUTS)
+
+
+def test_rules_on_an_existing_group_interface(schema: Any) -> None:
+    rules = schema["resources"][RULES]
+    assert {name: shape(prop) for name, prop in rules["inputProperties"].items()} == RULES_INPUTS
+    # Taking over someone else's group is never a default: consumers must choose.
+    assert set(rules["requiredInputs"]) == {"groupId", "exclusiveRules"}
+    assert not rules["inputProperties"]["groupId"].get("plain")
+    assert {name: shape(prop) for name, prop in rules["properties"].items()} == GROUP_OUTPUTS
+    assert set(rules["required"]) == set(GROUP_OUTPUTS)
 
 
 def test_rule_type(schema: Any) -> None:
@@ -391,8 +407,8 @@ def test_descriptions_name_properties_as_consumers_write_them(schema: Any) -> No
         if re.sub(r"_([a-z0-9])", lambda m: m[1].upper(), word) in names
     }
     assert not snake, f"Python argument names in schema descriptions: {sorted(snake)}"
-    group = schema["resources"][GROUP]["inputProperties"]
-    assert "with groupId it must be given" in group["exclusiveRules"]["description"]
+    rules = schema["resources"][RULES]["inputProperties"]
+    assert "No default: choose." in rules["exclusiveRules"]["description"]
 
 
 # --- the YAML consumer example only uses names the schema defines ------------------------------
