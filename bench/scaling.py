@@ -15,7 +15,9 @@ from typing import Any
 from bench.timing import Samples, loglog_exponent
 from bench.workload import make_stack, records
 from sg_guardrails.catalog import POLICIES
-from sg_guardrails.topology import ResourceRecord, analyze, flows
+from sg_guardrails.flows import flows
+from sg_guardrails.stack_graph import analyze
+from sg_guardrails.stack_resources import ResourceRecord
 
 
 def once(rows: list[ResourceRecord]) -> dict[str, float]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from analyzer_client import UNKNOWN, Resource, make_urn, root_stack_urn
-from sg_guardrails.topology import ResourceRecord
+from sg_guardrails.stack_resources import ResourceRecord
 
 PROJECT: Final = "bench"
 STACK: Final = "bench"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from .topology import Group, ResolvedRule
+from .stack_resources import Group, ResolvedRule
 
 RECHECK: Final = "is checked again at `pulumi up`, when ids are known"
 

@@ -17,8 +17,10 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
+from ..references import Reference
 from ..stack_findings import RECHECK
-from ..topology import Adopter, StackGraph, Vpc
+from ..stack_graph import StackGraph
+from ..stack_resources import Vpc
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
@@ -42,7 +44,7 @@ def _unadopted(vpc: Vpc) -> Finding:
     )
 
 
-def _pending_adopter(vpc: Vpc, pending: Sequence[Adopter]) -> Finding:
+def _pending_adopter(vpc: Vpc, pending: Sequence[Reference]) -> Finding:
     names = ", ".join(f"'{a.name}' ({a.via})" for a in pending)
     return Finding(
         f"VPC '{vpc.name}' has no known adopter of its default security group; whether {names} "

@@ -14,7 +14,7 @@ from ..policy_settings import PolicyConfig
 from ..resource_findings import RECHECK as RECHECK_VALUE
 from ..resource_findings import declared_rules
 from ..stack_findings import RECHECK as RECHECK_IDS
-from ..topology import StackGraph
+from ..stack_graph import StackGraph
 
 
 def check_inline_rules(

@@ -12,8 +12,10 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
+from ..references import Reference
 from ..stack_findings import RECHECK, report_urn
-from ..topology import Owner, ResolvedRule, StackGraph
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
@@ -88,7 +90,7 @@ def _inline_and_owned(graph: StackGraph, by_group: dict[str, list[ResolvedRule]]
     return findings
 
 
-def _pending_owner(owner: Owner) -> Finding:
+def _pending_owner(owner: Reference) -> Finding:
     return Finding(
         f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
         f"identified ({owner.via}); whether it owns a group that has inline rules {RECHECK}.",

@@ -18,8 +18,10 @@ from ..findings import Finding
 from ..model import TrafficDirection
 from ..policy_record import PolicyRecord
 from ..policy_settings import IntegerSetting, PolicyConfig
+from ..rule_atoms import atoms, family_atoms
 from ..stack_findings import RECHECK, report_urn, rule_location
-from ..topology import ResolvedRule, StackGraph, atoms, family_atoms
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 DEFAULT_MAX_RULES: Final = 60
 # AWS's adjustable ceiling: rules per group x groups per interface may not exceed 1,000.

@@ -18,9 +18,11 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
+from ..references import Reference
 from ..rule_lists import RULE_LIST_FIELDS
 from ..stack_findings import RECHECK, report_urn
-from ..topology import Owner, ResolvedRule, StackGraph
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 _GroupKey = tuple[str, str]  # ("urn", group URN) or ("id", a group id outside the stack)
 _REVOKES: Final = (
@@ -29,8 +31,8 @@ _REVOKES: Final = (
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
-    owners: dict[_GroupKey, list[Owner]] = defaultdict(list)
-    pending: list[Owner] = []
+    owners: dict[_GroupKey, list[Reference]] = defaultdict(list)
+    pending: list[Reference] = []
     for owner in graph.owners:
         key = _key(owner.group_urn, owner.external_id)
         if key is None:
@@ -75,7 +77,7 @@ def _group_phrase(graph: StackGraph, key: _GroupKey) -> str:
     return f"security group {value} (outside this stack)"
 
 
-def _shared(graph: StackGraph, key: _GroupKey, owners: list[Owner]) -> Finding:
+def _shared(graph: StackGraph, key: _GroupKey, owners: list[Reference]) -> Finding:
     owners = sorted(owners, key=lambda owner: (owner.name, owner.urn))  # engine order varies
     names = ", ".join(f"'{owner.name}'" for owner in owners)
     kind, value = key
@@ -92,7 +94,7 @@ def _shared(graph: StackGraph, key: _GroupKey, owners: list[Owner]) -> Finding:
     )
 
 
-def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Owner) -> Finding:
+def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Reference) -> Finding:
     key = _key(rule.group_urn, rule.external_id)
     assert key is not None  # only rules on a known group are judged
     listing = RULE_LIST_FIELDS.get(rule.rule.direction or "", "ingressRuleIds or egressRuleIds")
@@ -108,7 +110,7 @@ def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Owner) -> Finding:
     )
 
 
-def _pending_listing(rule: ResolvedRule, owner: Owner) -> Finding:
+def _pending_listing(rule: ResolvedRule, owner: Reference) -> Finding:
     return Finding(
         f"Security group rule '{rule.resource_name}': whether "
         f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}', which owns its group's rules, "
@@ -118,7 +120,7 @@ def _pending_listing(rule: ResolvedRule, owner: Owner) -> Finding:
     )
 
 
-def _pending_owner(owner: Owner) -> Finding:
+def _pending_owner(owner: Reference) -> Finding:
     return Finding(
         f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
         f"identified ({owner.via}); whether another resource owns that group's rules too "

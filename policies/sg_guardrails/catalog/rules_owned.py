@@ -15,8 +15,10 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
+from ..references import Reference
 from ..stack_findings import RECHECK
-from ..topology import Group, Owner, ResolvedRule, StackGraph
+from ..stack_graph import StackGraph
+from ..stack_resources import Group, ResolvedRule
 
 _LISTED: Final = 3  # rule names shown in a message; a group may have hundreds
 
@@ -59,7 +61,7 @@ def _unowned(group: Group, rules: Sequence[ResolvedRule]) -> Finding:
     )
 
 
-def _pending_owner(group: Group, pending: Sequence[Owner]) -> Finding:
+def _pending_owner(group: Group, pending: Sequence[Reference]) -> Finding:
     names = ", ".join(f"'{o.name}' ({o.via})" for o in pending)
     return Finding(
         f"Security group '{group.name}' has rule resources and no resource is known to own its "
