@@ -12,8 +12,7 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
-from ..references import Reference
-from ..stack_findings import RECHECK, report_urn
+from ..stack_findings import RECHECK, pending_reference, report_urn
 from ..stack_graph import StackGraph
 from ..stack_resources import ResolvedRule
 
@@ -48,8 +47,8 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     findings += _inline_and_owned(graph, by_group)
     if with_inline:
         for owner in graph.owners:
-            if owner.group_urn is None and owner.external_id is None:
-                findings.append(_pending_owner(owner))
+            if owner.pending:
+                findings.append(pending_reference(owner, "it owns a group that has inline rules"))
         for rule in graph.undetermined():
             if rule.style == "resource":
                 findings.append(
@@ -88,15 +87,6 @@ def _inline_and_owned(graph: StackGraph, by_group: dict[str, list[ResolvedRule]]
             )
         )
     return findings
-
-
-def _pending_owner(owner: Reference) -> Finding:
-    return Finding(
-        f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
-        f"identified ({owner.via}); whether it owns a group that has inline rules {RECHECK}.",
-        urn=owner.urn,
-        note=True,
-    )
 
 
 POLICY: Final = PolicyRecord(

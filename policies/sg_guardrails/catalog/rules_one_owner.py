@@ -20,7 +20,7 @@ from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..references import Reference
 from ..rule_lists import RULE_LIST_FIELDS
-from ..stack_findings import RECHECK, report_urn
+from ..stack_findings import RECHECK, pending_reference, report_urn
 from ..stack_graph import StackGraph
 from ..stack_resources import ResolvedRule
 
@@ -57,7 +57,8 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
         elif listing == "unknown":
             findings.append(_pending_listing(rule, found[0]))
     if len(graph.owners) > 1:
-        findings += [_pending_owner(owner) for owner in pending]
+        question = "another resource owns that group's rules too"
+        findings += [pending_reference(owner, question) for owner in pending]
     if owners:
         listed = {urn for found in owners.values() for owner in found for urn in owner.rules.urns}
         findings += [_pending_rule(r) for r in undetermined if r.resource_urn not in listed]
@@ -116,16 +117,6 @@ def _pending_listing(rule: ResolvedRule, owner: Reference) -> Finding:
         f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}', which owns its group's rules, "
         f"lists it {RECHECK}.",
         urn=rule.resource_urn,
-        note=True,
-    )
-
-
-def _pending_owner(owner: Reference) -> Finding:
-    return Finding(
-        f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
-        f"identified ({owner.via}); whether another resource owns that group's rules too "
-        f"{RECHECK}.",
-        urn=owner.urn,
         note=True,
     )
 

@@ -16,7 +16,7 @@ from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..references import Reference
-from ..stack_findings import RECHECK
+from ..stack_findings import RECHECK, pending_references
 from ..stack_graph import StackGraph
 from ..stack_resources import Group, ResolvedRule
 
@@ -31,7 +31,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
         if group.urn not in owned and not group.is_default
         if (rules := [r for r in graph.rules_of(group.urn) if r.style == "resource"])
     ]
-    pending = [owner for owner in graph.owners if owner.group_urn is None and not owner.external_id]
+    pending = [owner for owner in graph.owners if owner.pending]
     findings: list[Finding] = []
     for group, rules in unowned:
         if pending:
@@ -62,13 +62,11 @@ def _unowned(group: Group, rules: Sequence[ResolvedRule]) -> Finding:
 
 
 def _pending_owner(group: Group, pending: Sequence[Reference]) -> Finding:
-    names = ", ".join(f"'{o.name}' ({o.via})" for o in pending)
-    return Finding(
+    situation = (
         f"Security group '{group.name}' has rule resources and no resource is known to own its "
-        f"rules; whether {names} owns them {RECHECK}.",
-        urn=group.urn,
-        note=True,
+        "rules"
     )
+    return pending_references(situation, pending, "owns them", group.urn)
 
 
 def _pending_rule(rule: ResolvedRule) -> Finding:
