@@ -33,6 +33,17 @@ def report_urn(group: Group, rules: Iterable[ResolvedRule]) -> str | None:
     return next((r.resource_urn for r in rules), None)
 
 
+def pending_rule(rule: ResolvedRule, question: str) -> Finding:
+    """The note on a rule resource whose group is not known yet: ``question`` is what its group
+    decides."""
+    return Finding(
+        f"Security group rule '{rule.resource_name}': its group could not be identified "
+        f"({rule.via}); whether {question} {RECHECK}.",
+        urn=rule.resource_urn,
+        note=True,
+    )
+
+
 def pending_reference(reference: Reference, question: str) -> Finding:
     """The note on a pending reference (its target not known yet), on the reference itself:
     ``question`` is what its target decides."""

@@ -12,7 +12,7 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
-from ..stack_findings import RECHECK, pending_reference, report_urn
+from ..stack_findings import pending_reference, pending_rule, report_urn
 from ..stack_graph import StackGraph
 from ..stack_resources import ResolvedRule
 
@@ -51,15 +51,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
                 findings.append(pending_reference(owner, "it owns a group that has inline rules"))
         for rule in graph.undetermined():
             if rule.style == "resource":
-                findings.append(
-                    Finding(
-                        f"Security group rule '{rule.resource_name}': its group could not be "
-                        f"identified ({rule.via}); whether it joins a group that has inline rules "
-                        f"{RECHECK}.",
-                        urn=rule.resource_urn,
-                        note=True,
-                    )
-                )
+                findings.append(pending_rule(rule, "it joins a group that has inline rules"))
     return findings
 
 

@@ -20,7 +20,7 @@ from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..references import Reference
 from ..rule_lists import RULE_LIST_FIELDS
-from ..stack_findings import RECHECK, pending_reference, report_urn
+from ..stack_findings import RECHECK, pending_reference, pending_rule, report_urn
 from ..stack_graph import StackGraph
 from ..stack_resources import ResolvedRule
 
@@ -122,13 +122,10 @@ def _pending_listing(rule: ResolvedRule, owner: Reference) -> Finding:
 
 
 def _pending_rule(rule: ResolvedRule) -> Finding:
-    return Finding(
-        f"Security group rule '{rule.resource_name}': its group could not be identified "
-        f"({rule.via}); whether it is written on a group whose "
-        f"aws.ec2.VpcSecurityGroupRulesExclusive does not list it {RECHECK}.",
-        urn=rule.resource_urn,
-        note=True,
+    question = (
+        "it is written on a group whose aws.ec2.VpcSecurityGroupRulesExclusive does not list it"
     )
+    return pending_rule(rule, question)
 
 
 POLICY: Final = PolicyRecord(

@@ -16,7 +16,7 @@ from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..references import Reference
-from ..stack_findings import RECHECK, pending_references
+from ..stack_findings import pending_references, pending_rule
 from ..stack_graph import StackGraph
 from ..stack_resources import Group, ResolvedRule
 
@@ -70,13 +70,8 @@ def _pending_owner(group: Group, pending: Sequence[Reference]) -> Finding:
 
 
 def _pending_rule(rule: ResolvedRule) -> Finding:
-    return Finding(
-        f"Security group rule '{rule.resource_name}': its group could not be identified "
-        f"({rule.via}); whether that group's rules are owned by an "
-        f"aws.ec2.VpcSecurityGroupRulesExclusive {RECHECK}.",
-        urn=rule.resource_urn,
-        note=True,
-    )
+    question = "that group's rules are owned by an aws.ec2.VpcSecurityGroupRulesExclusive"
+    return pending_rule(rule, question)
 
 
 POLICY: Final = PolicyRecord(
