@@ -1,4 +1,4 @@
-"""topology.analyze / flows: rule -> group resolution in preview and at up, and flows."""
+"""stack_graph.analyze / flows: rule -> group resolution in preview and at up, and flows."""
 
 from __future__ import annotations
 
