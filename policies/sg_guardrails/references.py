@@ -128,8 +128,8 @@ def resolve(
     if len(found) == 1:
         return Resolution(found[0], "propertyDependencies")
     if len(found) > 1:
-        # The engine recorded where the value came from; the coarser ``dependencies`` would
-        # only guess among the same targets.
+        # The engine recorded where the value came from, and it is several targets:
+        # ``dependencies``, which lists every input's origin, cannot tell which one is meant.
         return Resolution(None, f"{key} depends on several {targets.noun}s", value)
     if value is not None:
         return Resolution(None, f"{value} is not a {targets.noun} of this stack", value)
