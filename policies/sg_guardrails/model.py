@@ -143,8 +143,8 @@ class NormalizedRule:
     # AWS's own allow-all egress that aws-native keeps when no egress is declared.
     implicit: bool = False
     # The network of each of ``cidrs``, in the same order (None where one does not parse).
-    # Normalisation parses every CIDR anyway and passes them here, so the policies, the topology
-    # and the quota never parse a rule's CIDRs again. Derived from the CIDRs, so not compared.
+    # Normalisation parses every CIDR anyway and passes them here, so the policies, the stack
+    # graph and the quota never parse a rule's CIDRs again. Derived from the CIDRs, so not compared.
     parsed_cidrs: tuple[Cidr | None, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
