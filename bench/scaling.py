@@ -1,7 +1,7 @@
 """Benchmark 3: how the stack policies and the flow analysis scale with the number of rules.
 
 In-process, on the workload's AnalyzeStack view (ids unknown, groups found through
-``propertyDependencies``): ``topology.analyze`` + ``topology.flows`` + each stack check of
+``propertyDependencies``): ``stack_graph.analyze`` + ``flows.flows`` + each stack check of
 ``catalog.POLICIES`` on that graph, at 1k, 5k and 20k rules. The exponent of a log-log fit of
 time against size is the result: 1.0 is linear. Parts are timed too, to point at what grows.
 """
@@ -15,7 +15,9 @@ from typing import Any
 from bench.timing import Samples, loglog_exponent
 from bench.workload import make_stack, records
 from sg_guardrails.catalog import POLICIES
-from sg_guardrails.topology import ResourceRecord, analyze, flows
+from sg_guardrails.flows import flows
+from sg_guardrails.stack_graph import analyze
+from sg_guardrails.stack_resources import ResourceRecord
 
 
 def once(rows: list[ResourceRecord]) -> dict[str, float]:

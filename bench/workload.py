@@ -9,8 +9,8 @@ world-open ssh over IPv4 and IPv6, a port range covering 22, all-traffic rules, 
 group reference.
 
 Renderings: :func:`engine_resources` (what ``pulumi preview`` sends the pack: ids unknown,
-``propertyDependencies`` naming the groups), :func:`records` (the same, for in-process topology
-analysis) and :func:`terraform` (HCL for Checkov, rule resources or inline blocks).
+``propertyDependencies`` naming the groups), :func:`records` (the same, for the in-process stack
+graph) and :func:`terraform` (HCL for Checkov, rule resources or inline blocks).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from analyzer_client import UNKNOWN, Resource, make_urn, root_stack_urn
-from sg_guardrails.topology import ResourceRecord
+from sg_guardrails.stack_resources import ResourceRecord
 
 PROJECT: Final = "bench"
 STACK: Final = "bench"
@@ -221,7 +221,7 @@ def wire_value(value: Any) -> Any:
 
 
 def records(stack: Stack) -> list[ResourceRecord]:
-    """The AnalyzeStack view of the stack, for in-process topology analysis."""
+    """The AnalyzeStack view of the stack, for the in-process stack graph."""
     return [
         ResourceRecord(
             r.type,

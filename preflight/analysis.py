@@ -14,7 +14,9 @@ from analyzer_client import (
 )
 from preflight.recorder import PlannedResource, record_program
 from preflight.stack_files import StackConfig
-from sg_guardrails.topology import Flow, ResourceRecord, analyze, flows
+from sg_guardrails.flows import Flow, flows
+from sg_guardrails.stack_graph import analyze
+from sg_guardrails.stack_resources import ResourceRecord
 
 Mode = Literal["preview", "up"]
 

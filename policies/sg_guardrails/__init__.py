@@ -10,20 +10,13 @@ Public API:
 
 from .errors import GuardrailsError
 from .findings import Finding, Subject
+from .flows import Endpoint, Flow, flows
 from .model import NormalizedResource, NormalizedRule, PeerRef, PortRange, UnknownField
 from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
 from .pack import DEFAULT_LEVELS, PACK_DESCRIPTION, PACK_NAME, build_policies
 from .policy_record import PolicyRecord
-from .topology import (
-    Endpoint,
-    Flow,
-    Group,
-    ResolvedRule,
-    ResourceRecord,
-    StackGraph,
-    analyze,
-    flows,
-)
+from .stack_graph import StackGraph, analyze
+from .stack_resources import Group, ResolvedRule, ResourceRecord
 from .values import UnknownValue, plain
 
 __all__ = [

@@ -16,6 +16,7 @@ from .model import (
     TCP,
     UDP,
     Cidr,
+    IpFamily,
     NormalizedRule,
     PortRange,
     TrafficDirection,
@@ -34,10 +35,10 @@ def shorter_than(min_prefix_ipv4: int, min_prefix_ipv6: int) -> WorldTest:
     """The world, plus any network whose prefix is shorter than its family's minimum."""
     if min_prefix_ipv4 <= 0 and min_prefix_ipv6 <= 0:
         return is_world  # no prefix length is below 0: the same test, without a closure per call
-    minimum = {4: min_prefix_ipv4, 6: min_prefix_ipv6}
+    minimum: dict[IpFamily, int] = {4: min_prefix_ipv4, 6: min_prefix_ipv6}
 
     def test(network: Cidr) -> bool:
-        return is_world(network) or network.prefixlen < minimum[network.version]
+        return is_world(network) or network.prefixlen < minimum[network.family]
 
     return test
 

@@ -28,6 +28,16 @@ EMPTY_TAGS: Final[Mapping[str, str]] = MappingProxyType({})
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+# An IP family, numbered as ``ipaddress`` numbers versions: AWS counts a group's rules per family.
+IpFamily = Literal[4, 6]
+IP_FAMILIES: Final[tuple[IpFamily, ...]] = (4, 6)
+IP_FAMILY_NAMES: Final[Mapping[IpFamily, str]] = MappingProxyType({4: "IPv4", 6: "IPv6"})
+
+
+def field_family(field: str) -> IpFamily:
+    """The family a CIDR field holds, by its name (``ipv6CidrBlocks``, ``cidrIpv6``: IPv6)."""
+    return 6 if "ipv6" in field.lower() else 4
+
 
 def network(text: str) -> Network | None:
     """``ipaddress.ip_network(text, strict=False)``, or None when ``text`` is not a CIDR."""
@@ -39,17 +49,17 @@ def network(text: str) -> Network | None:
 
 class Cidr(NamedTuple):
     """What the checks need of a parsed CIDR: its network, canonically (``10.0.0.5/8`` ->
-    ``10.0.0.0/8``), IP version and prefix length. Plain values, not the ``ipaddress`` objects:
+    ``10.0.0.0/8``), IP family and prefix length. Plain values, not the ``ipaddress`` objects:
     a rule holding them adds nothing for the garbage collector to track, and a large stack's
     graph holds one per CIDR of every rule."""
 
     network: str
-    version: int
+    family: IpFamily
     prefixlen: int
 
 
 def cidr_of(parsed: Network) -> Cidr:
-    return Cidr(str(parsed), parsed.version, parsed.prefixlen)
+    return Cidr(str(parsed), 6 if parsed.version == 6 else 4, parsed.prefixlen)
 
 
 def parse_network(text: str) -> Cidr | None:
@@ -133,8 +143,8 @@ class NormalizedRule:
     # AWS's own allow-all egress that aws-native keeps when no egress is declared.
     implicit: bool = False
     # The network of each of ``cidrs``, in the same order (None where one does not parse).
-    # Normalisation parses every CIDR anyway and passes them here, so the policies, the topology
-    # and the quota never parse a rule's CIDRs again. Derived from the CIDRs, so not compared.
+    # Normalisation parses every CIDR anyway and passes them here, so the policies, the stack
+    # graph and the quota never parse a rule's CIDRs again. Derived from the CIDRs, so not compared.
     parsed_cidrs: tuple[Cidr | None, ...] | None = field(default=None, compare=False, repr=False)
 
     @property

@@ -11,7 +11,7 @@ from pulumi_policy import EnforcementLevel, Severity
 from .findings import Finding, Subject
 from .model import NormalizedResource
 from .policy_settings import PolicyConfig, Setting
-from .topology import StackGraph
+from .stack_graph import StackGraph
 
 ResourceCheck = Callable[[Subject, NormalizedResource, PolicyConfig], list[Finding]]
 StackCheck = Callable[[StackGraph, PolicyConfig], list[Finding]]

@@ -1,11 +1,11 @@
 """What an ``aws.ec2.VpcSecurityGroupRulesExclusive`` lists, and whether a rule resource is in it.
 
-The exclusive resource revokes every rule of its group whose id is not in ``ingressRuleIds`` or
-``egressRuleIds``. A rule is listed when its URN is among the resources those lists' values come
-from (``propertyDependencies``, recorded in preview too), or when its known rule id is in them.
-Otherwise it is provably not listed, unless a list holds a value unknown in preview whose origin
-the engine did not record: a rule's id unknown in preview can reach a list only through a
-dependency on that rule.
+That resource, its group's owner, revokes every rule of the group whose id is not in
+``ingressRuleIds`` or ``egressRuleIds``. A rule is listed when its URN is among the resources
+those lists' values come from (``propertyDependencies``, recorded in preview too), or when its
+known rule id is in them. Otherwise it is provably not listed, unless a list holds a value unknown
+in preview whose origin the engine did not record: a rule's id unknown in preview can reach a list
+only through a dependency on that rule.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ Listing = Literal["listed", "unlisted", "unknown"]
 
 @dataclass(frozen=True)
 class RuleList:
-    """The rules an exclusive resource lists: known ids, and the resources (URNs) its lists'
+    """The rules an owner lists: known ids, and the resources (URNs) its lists'
     values come from. ``traced``: every value unknown in preview has a recorded origin."""
 
     ids: frozenset[str] = frozenset()
@@ -44,7 +44,7 @@ EMPTY_RULE_LIST: Final = RuleList()
 
 
 def rule_list(props: Any, property_dependencies: Mapping[str, Sequence[str]]) -> RuleList:
-    """The lists of an exclusive resource whose props (any form ``plain`` reads) are ``props``."""
+    """The lists of an owner whose props (any form ``plain`` reads) are ``props``."""
     ids: set[str] = set()
     urns: set[str] = set()
     traced = True

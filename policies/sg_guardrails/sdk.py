@@ -29,7 +29,8 @@ from .model import NormalizedResource
 from .normalize import GROUP_TYPES, RULE_TYPES, normalize_resource
 from .policy_record import PolicyRecord
 from .request_scope import shared
-from .topology import ResourceRecord, StackGraph, analyze
+from .stack_graph import StackGraph, analyze
+from .stack_resources import ResourceRecord
 from .values import plain
 
 Validation = Callable[[Any, ReportViolation], None]

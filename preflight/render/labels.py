@@ -1,7 +1,7 @@
 """Words shared by every renderer: how a flow's endpoints, traffic and resources are named."""
 
+from sg_guardrails.flows import Endpoint, Flow
 from sg_guardrails.model import describe_traffic
-from sg_guardrails.topology import Endpoint, Flow
 
 
 def endpoint_label(endpoint: Endpoint) -> str:

@@ -4,7 +4,7 @@ import re
 
 from preflight.analysis import PreflightResult
 from preflight.render.labels import endpoint_label, flow_key, traffic_label
-from sg_guardrails.topology import Endpoint
+from sg_guardrails.flows import Endpoint
 
 
 def render_mermaid(result: PreflightResult) -> str:

@@ -12,7 +12,7 @@ module goes further, for each of the 8 resource types:
   0..65535 and ordered, protocols canonical, ``describe()`` works);
 * every resource policy through the SDK path (Struct round trip, ``unknown_checking_proxy``):
   only violations or the SDK's "unknown during preview" note may come out, never an exception;
-* ``topology.analyze`` + ``flows`` + every stack policy on random stacks of those resources
+* ``stack_graph.analyze`` + ``flows`` + every stack policy on random stacks of those resources
   (and VPCs), with ``propertyDependencies``/``dependencies`` pointing at real, missing and
   self URNs.
 """
@@ -273,7 +273,7 @@ def stacks(draw: st.DrawFn, values: st.SearchStrategy[Any]) -> list[ResourceReco
 @pytest.mark.slow
 @fuzz(250, HealthCheck.data_too_large)
 @given(stacks(ANY_VALUES))
-def test_topology_and_flows_never_raise(records: list[ResourceRecord]) -> None:
+def test_stack_graph_and_flows_never_raise(records: list[ResourceRecord]) -> None:
     topology = analyze(records)
     for rule in topology.rules:
         rule.describe()

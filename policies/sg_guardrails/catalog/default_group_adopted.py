@@ -17,13 +17,15 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
-from ..stack_findings import RECHECK
-from ..topology import Adopter, StackGraph, Vpc
+from ..references import Reference
+from ..stack_findings import pending_references
+from ..stack_graph import StackGraph
+from ..stack_resources import Vpc
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     adopted = {adopter.vpc_urn for adopter in graph.adopters if adopter.vpc_urn is not None}
-    pending = [a for a in graph.adopters if a.vpc_urn is None and a.external_id is None]
+    pending = [adopter for adopter in graph.adopters if adopter.pending]
     return [
         _pending_adopter(vpc, pending) if pending else _unadopted(vpc)
         for vpc in graph.vpcs
@@ -42,14 +44,9 @@ def _unadopted(vpc: Vpc) -> Finding:
     )
 
 
-def _pending_adopter(vpc: Vpc, pending: Sequence[Adopter]) -> Finding:
-    names = ", ".join(f"'{a.name}' ({a.via})" for a in pending)
-    return Finding(
-        f"VPC '{vpc.name}' has no known adopter of its default security group; whether {names} "
-        f"adopts it {RECHECK}.",
-        urn=vpc.urn,
-        note=True,
-    )
+def _pending_adopter(vpc: Vpc, pending: Sequence[Reference]) -> Finding:
+    situation = f"VPC '{vpc.name}' has no known adopter of its default security group"
+    return pending_references(situation, pending, "adopts it", vpc.urn)
 
 
 POLICY: Final = PolicyRecord(

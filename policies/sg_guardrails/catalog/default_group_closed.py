@@ -13,8 +13,8 @@ from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
 from ..resource_findings import RECHECK as RECHECK_VALUE
 from ..resource_findings import declared_rules
-from ..stack_findings import RECHECK as RECHECK_IDS
-from ..topology import StackGraph
+from ..stack_findings import pending_rule
+from ..stack_graph import StackGraph
 
 
 def check_inline_rules(
@@ -69,15 +69,7 @@ def check_attached_rules(graph: StackGraph, config: PolicyConfig) -> list[Findin
         elif (
             rule.group_urn is None and defaults and (rule.external_id is None or default_id_pending)
         ):
-            findings.append(
-                Finding(
-                    f"Security group rule '{rule.resource_name}': its group could not be "
-                    f"identified ({rule.via}); whether it is attached to a default group "
-                    f"{RECHECK_IDS}.",
-                    urn=rule.resource_urn,
-                    note=True,
-                )
-            )
+            findings.append(pending_rule(rule, "it is attached to a default group"))
     return findings
 
 

@@ -12,8 +12,9 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
-from ..stack_findings import RECHECK, report_urn
-from ..topology import Owner, ResolvedRule, StackGraph
+from ..stack_findings import pending_reference, pending_rule, report_urn
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
@@ -46,19 +47,11 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     findings += _inline_and_owned(graph, by_group)
     if with_inline:
         for owner in graph.owners:
-            if owner.group_urn is None and owner.external_id is None:
-                findings.append(_pending_owner(owner))
+            if owner.pending:
+                findings.append(pending_reference(owner, "it owns a group that has inline rules"))
         for rule in graph.undetermined():
             if rule.style == "resource":
-                findings.append(
-                    Finding(
-                        f"Security group rule '{rule.resource_name}': its group could not be "
-                        f"identified ({rule.via}); whether it joins a group that has inline rules "
-                        f"{RECHECK}.",
-                        urn=rule.resource_urn,
-                        note=True,
-                    )
-                )
+                findings.append(pending_rule(rule, "it joins a group that has inline rules"))
     return findings
 
 
@@ -86,15 +79,6 @@ def _inline_and_owned(graph: StackGraph, by_group: dict[str, list[ResolvedRule]]
             )
         )
     return findings
-
-
-def _pending_owner(owner: Owner) -> Finding:
-    return Finding(
-        f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
-        f"identified ({owner.via}); whether it owns a group that has inline rules {RECHECK}.",
-        urn=owner.urn,
-        note=True,
-    )
 
 
 POLICY: Final = PolicyRecord(

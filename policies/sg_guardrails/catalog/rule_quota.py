@@ -15,11 +15,13 @@ from typing import Any, Final
 from pulumi_policy import EnforcementLevel, Severity
 
 from ..findings import Finding
-from ..model import TrafficDirection
+from ..model import IP_FAMILIES, IP_FAMILY_NAMES, IpFamily, TrafficDirection, field_family
 from ..policy_record import PolicyRecord
 from ..policy_settings import IntegerSetting, PolicyConfig
+from ..rule_atoms import atoms, family_atoms
 from ..stack_findings import RECHECK, report_urn, rule_location
-from ..topology import ResolvedRule, StackGraph, atoms, family_atoms
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 DEFAULT_MAX_RULES: Final = 60
 # AWS's adjustable ceiling: rules per group x groups per interface may not exceed 1,000.
@@ -33,7 +35,6 @@ MAX_RULES: Final = IntegerSetting(
     advice=f"use your account's quota (AWS default {DEFAULT_MAX_RULES})",
 )
 _LIST_FIELDS: Final = frozenset({"cidrBlocks", "ipv6CidrBlocks"})
-_FAMILY_NAMES: Final = {4: "IPv4", 6: "IPv6"}
 
 
 @dataclass
@@ -44,7 +45,7 @@ class _Tally:
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
     limit = MAX_RULES.read(config)
-    tallies: dict[tuple[str, TrafficDirection, int], _Tally] = defaultdict(
+    tallies: dict[tuple[str, TrafficDirection, IpFamily], _Tally] = defaultdict(
         lambda: _Tally(set(), [])
     )
     unresolved: list[ResolvedRule] = []
@@ -58,7 +59,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
             continue
         # Unknown direction: counting it in either direction could invent a violation.
         for direction in ("ingress", "egress"):
-            for family in (4, 6):
+            for family in IP_FAMILIES:
                 tallies[(rule.group_urn, direction, family)].uncountable.append(
                     f"{rule_location(rule)} (direction unknown)"
                 )
@@ -69,7 +70,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
         count = len(tally.atoms)
         highest = max(highest, count)
         group = graph.groups[urn]
-        label = f"{count} {direction} {_FAMILY_NAMES[family]} rules"
+        label = f"{count} {direction} {IP_FAMILY_NAMES[family]} rules"
         if count > limit:
             findings.append(
                 Finding(
@@ -107,7 +108,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
 def _tally(
     rule: ResolvedRule,
     direction: TrafficDirection,
-    tallies: dict[tuple[str, TrafficDirection, int], _Tally],
+    tallies: dict[tuple[str, TrafficDirection, IpFamily], _Tally],
 ) -> None:
     assert rule.group_urn is not None
     for atom, families in family_atoms(rule):
@@ -115,7 +116,7 @@ def _tally(
             tallies[(rule.group_urn, direction, family)].atoms.add(atom)
     for gap in rule.rule.unknowns_for("sources"):
         field = gap.field.split(".")[-1]
-        family = 6 if "ipv6" in field.lower() else 4
+        family = field_family(field)
         if gap.aspect == "rule" or field in _LIST_FIELDS:
             tallies[(rule.group_urn, direction, family)].uncountable.append(
                 f"{rule_location(rule)} ({gap})"

@@ -18,9 +18,11 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
+from ..references import Reference
 from ..rule_lists import RULE_LIST_FIELDS
-from ..stack_findings import RECHECK, report_urn
-from ..topology import Owner, ResolvedRule, StackGraph
+from ..stack_findings import RECHECK, pending_reference, pending_rule, report_urn
+from ..stack_graph import StackGraph
+from ..stack_resources import ResolvedRule
 
 _GroupKey = tuple[str, str]  # ("urn", group URN) or ("id", a group id outside the stack)
 _REVOKES: Final = (
@@ -29,8 +31,8 @@ _REVOKES: Final = (
 
 
 def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
-    owners: dict[_GroupKey, list[Owner]] = defaultdict(list)
-    pending: list[Owner] = []
+    owners: dict[_GroupKey, list[Reference]] = defaultdict(list)
+    pending: list[Reference] = []
     for owner in graph.owners:
         key = _key(owner.group_urn, owner.external_id)
         if key is None:
@@ -55,7 +57,8 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
         elif listing == "unknown":
             findings.append(_pending_listing(rule, found[0]))
     if len(graph.owners) > 1:
-        findings += [_pending_owner(owner) for owner in pending]
+        question = "another resource owns that group's rules too"
+        findings += [pending_reference(owner, question) for owner in pending]
     if owners:
         listed = {urn for found in owners.values() for owner in found for urn in owner.rules.urns}
         findings += [_pending_rule(r) for r in undetermined if r.resource_urn not in listed]
@@ -75,7 +78,7 @@ def _group_phrase(graph: StackGraph, key: _GroupKey) -> str:
     return f"security group {value} (outside this stack)"
 
 
-def _shared(graph: StackGraph, key: _GroupKey, owners: list[Owner]) -> Finding:
+def _shared(graph: StackGraph, key: _GroupKey, owners: list[Reference]) -> Finding:
     owners = sorted(owners, key=lambda owner: (owner.name, owner.urn))  # engine order varies
     names = ", ".join(f"'{owner.name}'" for owner in owners)
     kind, value = key
@@ -92,7 +95,7 @@ def _shared(graph: StackGraph, key: _GroupKey, owners: list[Owner]) -> Finding:
     )
 
 
-def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Owner) -> Finding:
+def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Reference) -> Finding:
     key = _key(rule.group_urn, rule.external_id)
     assert key is not None  # only rules on a known group are judged
     listing = RULE_LIST_FIELDS.get(rule.rule.direction or "", "ingressRuleIds or egressRuleIds")
@@ -108,7 +111,7 @@ def _unlisted(graph: StackGraph, rule: ResolvedRule, owner: Owner) -> Finding:
     )
 
 
-def _pending_listing(rule: ResolvedRule, owner: Owner) -> Finding:
+def _pending_listing(rule: ResolvedRule, owner: Reference) -> Finding:
     return Finding(
         f"Security group rule '{rule.resource_name}': whether "
         f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}', which owns its group's rules, "
@@ -118,24 +121,11 @@ def _pending_listing(rule: ResolvedRule, owner: Owner) -> Finding:
     )
 
 
-def _pending_owner(owner: Owner) -> Finding:
-    return Finding(
-        f"aws.ec2.VpcSecurityGroupRulesExclusive '{owner.name}': its group could not be "
-        f"identified ({owner.via}); whether another resource owns that group's rules too "
-        f"{RECHECK}.",
-        urn=owner.urn,
-        note=True,
-    )
-
-
 def _pending_rule(rule: ResolvedRule) -> Finding:
-    return Finding(
-        f"Security group rule '{rule.resource_name}': its group could not be identified "
-        f"({rule.via}); whether it is written on a group whose "
-        f"aws.ec2.VpcSecurityGroupRulesExclusive does not list it {RECHECK}.",
-        urn=rule.resource_urn,
-        note=True,
+    question = (
+        "it is written on a group whose aws.ec2.VpcSecurityGroupRulesExclusive does not list it"
     )
+    return pending_rule(rule, question)
 
 
 POLICY: Final = PolicyRecord(

@@ -15,8 +15,10 @@ from pulumi_policy import EnforcementLevel, Severity
 from ..findings import Finding
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig
-from ..stack_findings import RECHECK
-from ..topology import Group, Owner, ResolvedRule, StackGraph
+from ..references import Reference
+from ..stack_findings import pending_references, pending_rule
+from ..stack_graph import StackGraph
+from ..stack_resources import Group, ResolvedRule
 
 _LISTED: Final = 3  # rule names shown in a message; a group may have hundreds
 
@@ -29,7 +31,7 @@ def check(graph: StackGraph, config: PolicyConfig) -> list[Finding]:
         if group.urn not in owned and not group.is_default
         if (rules := [r for r in graph.rules_of(group.urn) if r.style == "resource"])
     ]
-    pending = [owner for owner in graph.owners if owner.group_urn is None and not owner.external_id]
+    pending = [owner for owner in graph.owners if owner.pending]
     findings: list[Finding] = []
     for group, rules in unowned:
         if pending:
@@ -59,24 +61,17 @@ def _unowned(group: Group, rules: Sequence[ResolvedRule]) -> Finding:
     )
 
 
-def _pending_owner(group: Group, pending: Sequence[Owner]) -> Finding:
-    names = ", ".join(f"'{o.name}' ({o.via})" for o in pending)
-    return Finding(
+def _pending_owner(group: Group, pending: Sequence[Reference]) -> Finding:
+    situation = (
         f"Security group '{group.name}' has rule resources and no resource is known to own its "
-        f"rules; whether {names} owns them {RECHECK}.",
-        urn=group.urn,
-        note=True,
+        "rules"
     )
+    return pending_references(situation, pending, "owns them", group.urn)
 
 
 def _pending_rule(rule: ResolvedRule) -> Finding:
-    return Finding(
-        f"Security group rule '{rule.resource_name}': its group could not be identified "
-        f"({rule.via}); whether that group's rules are owned by an "
-        f"aws.ec2.VpcSecurityGroupRulesExclusive {RECHECK}.",
-        urn=rule.resource_urn,
-        note=True,
-    )
+    question = "that group's rules are owned by an aws.ec2.VpcSecurityGroupRulesExclusive"
+    return pending_rule(rule, question)
 
 
 POLICY: Final = PolicyRecord(

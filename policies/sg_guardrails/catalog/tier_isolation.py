@@ -21,7 +21,8 @@ from ..model import TCP, UDP, NormalizedRule, describe_traffic
 from ..policy_record import PolicyRecord
 from ..policy_settings import PolicyConfig, PortsSetting, TagKeys, TagKeysSetting
 from ..stack_findings import RECHECK, rule_location
-from ..topology import Group, ResolvedRule, StackGraph
+from ..stack_graph import StackGraph
+from ..stack_resources import Group, ResolvedRule
 
 Verdict = Literal["ok", "pending", "offending"]
 TAG_KEYS: Final = TagKeysSetting(

@@ -26,7 +26,7 @@ from sg_guardrails.catalog import POLICIES
 from sg_guardrails.fields import network, parse_cidr
 from sg_guardrails.model import UnknownField
 from sg_guardrails.request_scope import one_request, shared
-from sg_guardrails.topology import StackGraph, analyze
+from sg_guardrails.stack_graph import StackGraph, analyze
 from sg_guardrails.values import plain
 from tests.policies.unit.chainkit import three_tiers, tier_tags
 from tests.policies.unit.sgkit import (

@@ -1,12 +1,14 @@
-"""topology.analyze / flows: rule -> group resolution in preview and at up, and flows."""
+"""stack_graph.analyze / flows: rule -> group resolution in preview and at up, and flows."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from sg_guardrails.flows import flows
 from sg_guardrails.model import PortRange
 from sg_guardrails.sdk import records_from_policy_resources
-from sg_guardrails.topology import ResolvedRule, ResourceRecord, StackGraph, analyze, flows
+from sg_guardrails.stack_graph import StackGraph, analyze
+from sg_guardrails.stack_resources import ResolvedRule, ResourceRecord
 from tests.policies.unit.chainkit import three_tiers
 from tests.policies.unit.sgkit import (
     DEFAULT_SG,
