@@ -24,7 +24,13 @@ from tiered_sg.chain_spec import ADMIN, TAG_PREFIX, ChainSpec
 from tiered_sg.default_group import close_default_group
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.inputs import ArgPath, check_vpc_id
-from tiered_sg.naming import MAX_CHAIN_NAME, check_group_name, default_group_name, rule_name
+from tiered_sg.naming import (
+    MAX_CHAIN_NAME,
+    check_group_name,
+    default_group_name,
+    former_rule_name,
+    rule_name,
+)
 from tiered_sg.peers import Peer
 from tiered_sg.plan import GroupPlan, Topology, build_groups
 from tiered_sg.ports import Port
@@ -132,7 +138,13 @@ class TieredSecurityGroups(pulumi.ComponentResource):
         stale = check_adopt(
             spec.adopt,
             (group.name for group in specs.values()),
-            (rule_name(group.name, rule) for group in specs.values() for rule in group.rules),
+            (
+                name
+                for group in specs.values()
+                for rule in group.rules
+                for name in (rule_name(group.name, rule), former_rule_name(group.name, rule))
+                if name is not None
+            ),
             spec.adopt_at,
         )
         super().__init__(TYPE_TOKEN, name, None, opts)

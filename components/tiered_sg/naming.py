@@ -1,7 +1,11 @@
 """Logical names of child resources, derived from what they are, never from list positions.
 
 A rule is named after its group, direction, port and peer (``app-in-tcp-8080-from-web``), so
-adding, removing or reordering other rules never renames (and so never replaces) it. The name
+adding, removing or reordering other rules never renames (and so never replaces) it. An IPv6 peer
+is written in full, its eight groups joined by dots (``web-in-tcp-443-from-0.0.0.0.0.0.0.0-0``
+for ``::/0``): readable, one name per network, never an IPv4 one (four groups). Until 0.1.0 it
+was ``sanitize``d (``----0``); :func:`former_rule_name` gives that name, which the rule carries
+as an alias so that stacks deployed then update in place. The name
 depends on the permission only, not on descriptions or CIDR labels: a name change forces a
 create-before-delete of the same permission, which AWS would refuse as a duplicate.
 
@@ -11,10 +15,12 @@ rules reference it by, so it holds at most :data:`~tiered_sg.peers.MAX_LABEL`; a
 leaves room for any tier name after it (:data:`MAX_CHAIN_NAME`).
 """
 
+import ipaddress
 import re
+from typing import Optional
 
 from tiered_sg.errors import TieredSgError
-from tiered_sg.peers import MAX_LABEL
+from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.rules import Direction, Rule
 
 MAX_GROUP_NAME = 100
@@ -47,8 +53,28 @@ def rule_pattern(direction: Direction) -> str:
 
 def rule_name(group: str, rule: Rule) -> str:
     """``{group}-in-{port}-from-{peer}`` or ``{group}-out-{port}-to-{peer}``."""
+    return _rule_name(group, rule, peer_name(rule.peer))
+
+
+def former_rule_name(group: str, rule: Rule) -> Optional[str]:
+    """The rule's name in 0.1.0, where it differs from :func:`rule_name` (IPv6 peers only)."""
+    former = _rule_name(group, rule, sanitize(rule.peer.value))
+    return None if former == rule_name(group, rule) else former
+
+
+def peer_name(peer: Peer) -> str:
+    """The peer's part of a rule name: an IPv6 network in full, ``2001.db8.0.0.0.0.0.0-32``;
+    anything else with unsafe characters replaced, ``10.0.0.0-8``, ``web``, ``pl-0123abcd``."""
+    if peer.kind is PeerKind.IPV6:
+        network = ipaddress.IPv6Network(peer.value)
+        groups = (int(group, 16) for group in network.network_address.exploded.split(":"))
+        return ".".join(f"{group:x}" for group in groups) + f"-{network.prefixlen}"
+    return sanitize(peer.value)
+
+
+def _rule_name(group: str, rule: Rule, peer: str) -> str:
     way, preposition = _WAYS[rule.direction]
-    return f"{group}-{way}-{sanitize(str(rule.port))}-{preposition}-{sanitize(rule.peer.value)}"
+    return f"{group}-{way}-{sanitize(str(rule.port))}-{preposition}-{peer}"
 
 
 def check_group_name(

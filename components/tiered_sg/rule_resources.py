@@ -3,7 +3,8 @@
 
 Shared by :class:`tiered_sg.ManagedSecurityGroup` (its own new group) and
 :class:`tiered_sg.SecurityGroupRules` (a group made elsewhere): the child names are the same
-either way, ``<group>-in-...``/``<group>-out-...`` and ``<group>-rules-exclusive``.
+either way, ``<group>-in-...``/``<group>-out-...`` and ``<group>-rules-exclusive``. A rule whose
+name changed since 0.1.0 (IPv6 peers) carries its former name as an alias.
 """
 
 from collections.abc import Mapping, Sequence
@@ -15,7 +16,7 @@ import pulumi_aws as aws
 
 from tiered_sg.adoption import RULE_KEPT, adopted
 from tiered_sg.errors import TieredSgError
-from tiered_sg.naming import exclusive_rules_name, rule_name
+from tiered_sg.naming import exclusive_rules_name, former_rule_name, rule_name
 from tiered_sg.peers import Peer, PeerKind
 from tiered_sg.rules import Direction, Rule
 
@@ -37,7 +38,14 @@ def register_rules(
     rule_ids: dict[Direction, dict[str, pulumi.Output[str]]] = {d: {} for d in Direction}
     for rule in rules:
         name = rule_name(group, rule)
-        rule_opts = pulumi.ResourceOptions.merge(opts, adopted(adopt.get(name), RULE_KEPT))
+        former = former_rule_name(group, rule)
+        adopt_id = adopt.get(name) or (adopt.get(former) if former else None)
+        rule_opts = pulumi.ResourceOptions.merge(opts, adopted(adopt_id, RULE_KEPT))
+        if former is not None:
+            # The same rule under its 0.1.0 name in the state: update it there, never replace.
+            rule_opts = pulumi.ResourceOptions.merge(
+                rule_opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=former)])
+            )
         rule_ids[rule.direction][name] = _register_rule(
             name, rule, group_id, group_ids, dict(tags), rule_opts
         )
