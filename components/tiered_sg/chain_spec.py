@@ -15,8 +15,6 @@ from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
 from typing import Optional
 
-import pulumi
-
 from tiered_sg.admin_access import (
     DEFAULT_ADMIN_MIN_PREFIX,
     DEFAULT_ADMIN_PORTS,
@@ -25,7 +23,7 @@ from tiered_sg.admin_access import (
     parse_admin_cidrs,
 )
 from tiered_sg.adoption import parse_adopt
-from tiered_sg.args import EgressArgs, TierArgs, TieredSecurityGroupsArgs
+from tiered_sg.args import TierArgs
 from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.entry_groups import check_entry_groups, parse_entry_groups
@@ -222,28 +220,6 @@ class ChainSpec:
             at,
         )
 
-    def to_args(self, vpc_id: pulumi.Input[str]) -> TieredSecurityGroupsArgs:
-        """Canonical TieredSecurityGroupsArgs for this spec."""
-        return {
-            "vpc_id": vpc_id,
-            "tiers": [_tier_args(tier) for tier in self.tiers],
-            "public_ipv4_cidrs": _values(self.public_peers, PeerKind.IPV4),
-            "public_ipv6_cidrs": _values(self.public_peers, PeerKind.IPV6),
-            "admin_cidrs": {peer.label: peer.value for peer in self.admin_peers},
-            "admin_ports": [str(port) for port in self.admin_ports],
-            "tags": dict(self.tags),
-            "entry_security_groups": {
-                peer.value: peer.group_id for peer in self.entry_groups if peer.group_id is not None
-            },
-            "exclusive_rules": self.exclusive_rules,
-            "close_default_group": self.close_default_group,
-            "delete_timeout": self.delete_timeout,
-            "admin_min_prefix_ipv4": self.admin_min_prefix[PeerKind.IPV4],
-            "admin_min_prefix_ipv6": self.admin_min_prefix[PeerKind.IPV6],
-            "adopt": dict(self.adopt),
-            "retain_on_delete": self.retain_on_delete,
-        }
-
 
 def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
     items = as_list(value, at, "tiers", _TIERS_EXAMPLE)
@@ -368,24 +344,3 @@ def _check_egress(egress: EgressSpec, at: ArgPath) -> None:
         egress.peers,
         {PeerKind.IPV4: cidrs_at, PeerKind.IPV6: cidrs_at},
     )
-
-
-def _tier_args(tier: TierSpec) -> TierArgs:
-    args: TierArgs = {"name": tier.name, "ports": [str(port) for port in tier.ports]}
-    if tier.egress:
-        args["egress"] = [_egress_args(egress) for egress in tier.egress]
-    return args
-
-
-def _egress_args(egress: EgressSpec) -> EgressArgs:
-    args: EgressArgs = {
-        "ports": [str(port) for port in egress.ports],
-        "cidrs": [peer.value for peer in egress.peers],
-    }
-    if egress.description is not None:
-        args["description"] = egress.description
-    return args
-
-
-def _values(peers: tuple[Peer, ...], kind: PeerKind) -> list[str]:
-    return [peer.value for peer in peers if peer.kind is kind]
