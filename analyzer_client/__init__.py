@@ -22,7 +22,7 @@ The modules, each importing only the ones listed before it:
 * ``errors``: AnalyzerError and PolicyConfigError;
 * ``wire``: values on the wire (the SDK's unknown sentinels, Secret, encode/decode);
 * ``urns``: the URNs the engine computes;
-* ``resources``: the requests' Resource, ResourceOptions and Provider;
+* ``resources``: the requests' Resource;
 * ``results``: EnforcementLevel, Diagnostic, AnalyzeResult and the pack's self-description;
 * ``json_schema``: policy config validation (jsonschema, in gojsonschema's wording);
 * ``policy_config``: parsing and reconciling policy config like the CLI;
@@ -42,7 +42,7 @@ from .policy_config import (
     reconcile_policy_config,
     stricter_than_cli,
 )
-from .resources import Provider, Resource, ResourceOptions
+from .resources import Resource
 from .results import (
     AnalyzeResult,
     AnalyzerInfo,
@@ -57,9 +57,7 @@ from .urns import ROOT_STACK_TYPE, make_urn, root_stack_urn
 from .wire import (
     UNKNOWN,
     UNKNOWN_ARRAY,
-    UNKNOWN_BOOL,
     UNKNOWN_NUMBER,
-    UNKNOWN_OBJECT,
     UNKNOWN_STRING,
     Secret,
     decode_struct,
@@ -70,9 +68,7 @@ __all__ = [
     "ROOT_STACK_TYPE",
     "UNKNOWN",
     "UNKNOWN_ARRAY",
-    "UNKNOWN_BOOL",
     "UNKNOWN_NUMBER",
-    "UNKNOWN_OBJECT",
     "UNKNOWN_STRING",
     "AnalyzeResult",
     "AnalyzerError",
@@ -84,9 +80,7 @@ __all__ = [
     "PolicyConfigSource",
     "PolicyInfo",
     "PolicyPackSession",
-    "Provider",
     "Resource",
-    "ResourceOptions",
     "Secret",
     "combine_results",
     "decode_struct",

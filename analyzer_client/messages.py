@@ -13,7 +13,7 @@ from google.protobuf import json_format
 from pulumi.runtime.proto import analyzer_pb2
 
 from .errors import AnalyzerError
-from .resources import Provider, Resource
+from .resources import Resource
 from .results import (
     AnalyzerInfo,
     Diagnostic,
@@ -22,7 +22,6 @@ from .results import (
     PolicyConfig,
     PolicyInfo,
 )
-from .wire import encode_properties
 
 _LEVEL_TO_PROTO: Final = {
     EnforcementLevel.ADVISORY: analyzer_pb2.ADVISORY,
@@ -53,7 +52,6 @@ def analyzer_info(resp: analyzer_pb2.AnalyzerInfo, pack_version: str) -> Analyze
                 description=p.description,
                 enforcement_level=_level(p.enforcementLevel),
                 policy_type=_POLICY_TYPES[p.policy_type] if p.policy_type < 3 else "unknown",
-                display_name=p.displayName,
                 severity=_SEVERITIES[p.severity] if p.severity < 5 else "",
                 config_schema=schema,
                 required=tuple(p.configSchema.required),
@@ -71,8 +69,6 @@ def analyzer_info(resp: analyzer_pb2.AnalyzerInfo, pack_version: str) -> Analyze
         # The engine sorts policies by name.
         policies=tuple(sorted(policies, key=lambda p: p.name)),
         initial_config=initial,
-        display_name=resp.displayName,
-        description=resp.description,
     )
 
 
@@ -90,38 +86,20 @@ def configure_request(
 
 
 def resource_options(resource: Resource) -> analyzer_pb2.AnalyzerResourceOptions:
-    opts = resource.options
-    create, update, delete = opts.custom_timeouts
+    """The options of a resource registered without any: the engine always sends
+    customTimeouts, zero when unset, and the parent."""
     return analyzer_pb2.AnalyzerResourceOptions(
-        protect=opts.protect,
-        ignoreChanges=list(opts.ignore_changes),
-        deleteBeforeReplace=bool(opts.delete_before_replace),
-        deleteBeforeReplaceDefined=opts.delete_before_replace is not None,
-        additionalSecretOutputs=list(opts.additional_secret_outputs),
-        aliases=list(opts.aliases),
-        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(
-            create=create, update=update, delete=delete
-        ),
+        customTimeouts=analyzer_pb2.AnalyzerResourceOptions.CustomTimeouts(),
         parent=resource.parent,
     )
 
 
-def provider_resource(provider: Provider, urn: str) -> analyzer_pb2.AnalyzerProviderResource:
-    return analyzer_pb2.AnalyzerProviderResource(
-        type=provider.type,
-        name=provider.name,
-        urn=urn,
-        properties=encode_properties(provider.inputs),
-    )
-
-
-def diagnostic(d: analyzer_pb2.AnalyzeDiagnostic, urn: str, pack_version: str) -> Diagnostic:
+def diagnostic(d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Diagnostic:
     """An Analyze or AnalyzeStack diagnostic, filed under ``urn``."""
     level = _level(d.enforcementLevel)
     return Diagnostic(
         policy_name=d.policyName,
         policy_pack_name=d.policyPackName,
-        policy_pack_version=pack_version or d.policyPackVersion,
         description=d.description,
         message=d.message,
         # A remediate-level violation still reported after remediation counts as mandatory.
@@ -130,16 +108,14 @@ def diagnostic(d: analyzer_pb2.AnalyzeDiagnostic, urn: str, pack_version: str) -
         else level,
         urn=urn,
         reported_urn=d.urn,
-        severity=_SEVERITIES[d.severity] if d.severity < 5 else "",
     )
 
 
-def remediation_diagnostic(r: analyzer_pb2.Remediation, urn: str, pack_version: str) -> Diagnostic:
+def remediation_diagnostic(r: analyzer_pb2.Remediation, urn: str) -> Diagnostic:
     """The diagnostic a Remediate answer carries instead of new properties: advisory."""
     return Diagnostic(
         r.policyName,
         r.policyPackName,
-        pack_version or r.policyPackVersion,
         r.description,
         r.diagnostic,
         EnforcementLevel.ADVISORY,

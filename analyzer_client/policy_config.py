@@ -92,27 +92,16 @@ def _apply_config(
 
 
 def reconcile_policy_config(
-    info: AnalyzerInfo,
-    user_config: PolicyConfigSource | Mapping[str, PolicyConfig] = None,
-    *,
-    strict: bool = False,
+    info: AnalyzerInfo, user_config: PolicyConfigSource | Mapping[str, PolicyConfig] = None
 ) -> dict[str, PolicyConfig]:
     """ReconcilePolicyPackConfig: schema defaults, then the pack's initial config, then the user's.
 
     Raises PolicyConfigError with every schema violation, in the engine's wording. As in the CLI,
     a name that is not a policy of the pack is passed on (the pack ignores it) and properties the
-    schema does not declare are accepted. With ``strict=True`` both are errors instead; see also
-    ``stricter_than_cli``.
+    schema does not declare are accepted; ``stricter_than_cli`` lists both.
     """
     given = _given(user_config)
     unknown = _unknown_policies(info, given)
-    if unknown and strict:
-        raise PolicyConfigError(
-            f"policy config names {', '.join(map(repr, unknown))}, which policy pack "
-            f"{info.name!r} does not have; its policies are: "
-            + ", ".join(sorted(info.policy_names)),
-            [f"{name}: no such policy" for name in unknown],
-        )
     if "all" in given and given["all"].enforcement_level is None:
         raise PolicyConfigError('policy config "all" needs an enforcementLevel')
 
@@ -128,8 +117,6 @@ def reconcile_policy_config(
         schema: dict[str, Any] = {"type": "object", "properties": dict(p.config_schema)}
         if p.required:
             schema["required"] = list(p.required)
-        if strict:
-            schema["additionalProperties"] = False
         errors += [
             f"{p.name}: {e.removeprefix('(root): ')}" for e in validate_json_schema(schema, props)
         ]

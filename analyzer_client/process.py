@@ -14,12 +14,15 @@ import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Final
 
 import yaml
 
 from .errors import AnalyzerError
 from .results import LogMessage
+
+_STDERR_LINES: Final = 50
+"""How many of the pack's last stderr lines an error message carries."""
 
 
 def read_policy_project(pack_dir: Path) -> tuple[str, str]:
@@ -105,9 +108,9 @@ class PackOutput:
     excerpt that error messages carry.
     """
 
-    def __init__(self, record: Callable[[LogMessage], None], stderr_lines: int = 50) -> None:
+    def __init__(self, record: Callable[[LogMessage], None]) -> None:
         self._record = record
-        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=stderr_lines)
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=_STDERR_LINES)
         self._port_line: list[str] = []
         self._port_ready = threading.Event()
         self._readers: list[threading.Thread] = []

@@ -29,13 +29,11 @@ class Diagnostic:
 
     policy_name: str
     policy_pack_name: str
-    policy_pack_version: str
     description: str
     message: str
     enforcement_level: EnforcementLevel
     urn: str
     reported_urn: str = ""
-    severity: str = ""
 
     @property
     def detail(self) -> str:
@@ -114,7 +112,6 @@ class PolicyInfo:
     description: str
     enforcement_level: EnforcementLevel
     policy_type: str = "unknown"
-    display_name: str = ""
     severity: str = ""
     config_schema: Mapping[str, Any] = field(default_factory=dict)
     required: tuple[str, ...] = ()
@@ -133,8 +130,6 @@ class AnalyzerInfo:
     supports_config: bool
     policies: tuple[PolicyInfo, ...]
     initial_config: Mapping[str, PolicyConfig] = field(default_factory=dict)
-    display_name: str = ""
-    description: str = ""
 
     def policy(self, name: str) -> PolicyInfo:
         for p in self.policies:

@@ -60,11 +60,7 @@ class PolicyPackSession:
         dry_run: bool = True,
         config: Mapping[str, Any] | None = None,
         config_secret_keys: Sequence[str] = (),
-        stack_tags: Mapping[str, str] | None = None,
         policy_config: PolicyConfigSource = None,
-        strict_config: bool = False,
-        remediate: bool = True,
-        python: str = sys.executable,
         startup_timeout: float = 60.0,
         shutdown_timeout: float = 5.0,
     ) -> None:
@@ -76,11 +72,7 @@ class PolicyPackSession:
             k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()
         }
         self.config_secret_keys = list(config_secret_keys)
-        self.stack_tags = dict(stack_tags or {})
-        self.strict_config = strict_config
-        self.remediate = remediate
         self._initial_policy_config = policy_config
-        self._python = python
         self._startup_timeout = startup_timeout
         self._shutdown_timeout = shutdown_timeout
 
@@ -98,7 +90,6 @@ class PolicyPackSession:
         self._closed = False
         self.engine_address = ""
         self.port = 0
-        self.handshake_implemented = False
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -139,7 +130,7 @@ class PolicyPackSession:
             stack=self.stack,
             dry_run=self.dry_run,
         )
-        self._proc = launch(self._python, self.engine_address, self.pack_dir, env)
+        self._proc = launch(sys.executable, self.engine_address, self.pack_dir, env)
         self._finalizer = weakref.finalize(self, terminate, self._proc, 0.0)
         assert self._proc.stdout is not None and self._proc.stderr is not None
         self._output.start(self._proc.stdout, self._proc.stderr)
@@ -169,7 +160,6 @@ class PolicyPackSession:
                 dry_run=self.dry_run,
                 config=self.config,
                 config_secret_keys=self.config_secret_keys,
-                tags=self.stack_tags,
             ),
             unimplemented_ok=True,
         )
@@ -190,7 +180,6 @@ class PolicyPackSession:
         while True:
             try:
                 self._stub.Handshake(request, timeout=_CALL_TIMEOUT)
-                self.handshake_implemented = True
                 return
             except grpc.RpcError as exc:
                 if exc.code() == grpc.StatusCode.UNIMPLEMENTED:
@@ -260,10 +249,6 @@ class PolicyPackSession:
         with self._logs_lock:
             return list(self._logs)
 
-    def clear_logs(self) -> None:
-        with self._logs_lock:
-            self._logs.clear()
-
     def urn(self, type_: str, name: str, parent: str = "") -> str:
         return make_urn(self.stack, self.project, type_, name, parent)
 
@@ -297,22 +282,13 @@ class PolicyPackSession:
         Each call replaces the whole config, as a fresh ``pulumi preview`` would. Raises
         PolicyConfigError, leaving the previous config in force, when the config is invalid.
         """
-        reconciled = reconcile_policy_config(self.info, policy_config, strict=self.strict_config)
+        reconciled = reconcile_policy_config(self.info, policy_config)
         self._call("Configure", self._stub.Configure, messages.configure_request(reconciled))
         self._policy_config = reconciled
         return self.policy_config
 
     def _resolve_urn(self, resource: Resource) -> str:
         return resource.urn or self.urn(resource.type, resource.name, resource.parent)
-
-    def _provider(self, resource: Resource) -> analyzer_pb2.AnalyzerProviderResource | None:
-        prov = resource.provider
-        if prov is None:
-            return None
-        return messages.provider_resource(prov, prov.urn or self.urn(prov.type, prov.name))
-
-    def _diagnostic(self, d: analyzer_pb2.AnalyzeDiagnostic, urn: str) -> Diagnostic:
-        return messages.diagnostic(d, urn, self._pack_version)
 
     def _analyze(self, resource: Resource) -> tuple[AnalyzeResult, struct_pb2.Struct]:
         urn = self._resolve_urn(resource)
@@ -323,25 +299,19 @@ class PolicyPackSession:
             name=resource.name,
             options=messages.resource_options(resource),
         )
-        provider = self._provider(resource)
-        if provider is not None:
-            request.provider.CopyFrom(provider)
         diagnostics: list[Diagnostic] = []
         remediations: list[Remediation] = []
         # The step generator makes two passes over the analyzers: Remediate, then Analyze on the
         # remediated inputs.
-        if self.remediate:
-            resp = self._call(
-                f"Remediate({urn})", self._stub.Remediate, request, unimplemented_ok=True
-            )
-            for r in resp.remediations if resp is not None else ():
-                if r.diagnostic:
-                    diagnostics.append(messages.remediation_diagnostic(r, urn, self._pack_version))
-                elif r.HasField("properties"):
-                    request.properties.CopyFrom(r.properties)
-                    remediations.append(Remediation(r.policyName, urn, decode_struct(r.properties)))
+        resp = self._call(f"Remediate({urn})", self._stub.Remediate, request, unimplemented_ok=True)
+        for r in resp.remediations if resp is not None else ():
+            if r.diagnostic:
+                diagnostics.append(messages.remediation_diagnostic(r, urn))
+            elif r.HasField("properties"):
+                request.properties.CopyFrom(r.properties)
+                remediations.append(Remediation(r.policyName, urn, decode_struct(r.properties)))
         resp = self._call(f"Analyze({urn})", self._stub.Analyze, request)
-        diagnostics += [self._diagnostic(d, urn) for d in resp.diagnostics]
+        diagnostics += [messages.diagnostic(d, urn) for d in resp.diagnostics]
         result = AnalyzeResult(
             tuple(diagnostics), messages.not_applicable(resp), tuple(remediations)
         )
@@ -380,9 +350,6 @@ class PolicyPackSession:
                 entry.properties.CopyFrom(remediated[urn])
             else:
                 entry.properties.CopyFrom(encode_properties(resource.inputs))
-            provider = self._provider(resource)
-            if provider is not None:
-                entry.provider.CopyFrom(provider)
             for key, deps in resource.property_dependencies.items():
                 if deps:  # "Skip properties that have no dependencies."
                     entry.propertyDependencies[key].urns.extend(deps)
@@ -391,7 +358,9 @@ class PolicyPackSession:
             return AnalyzeResult()
         root = root_stack_urn(self.stack, self.project)
         return AnalyzeResult(
-            tuple(self._diagnostic(d, d.urn if d.urn in urns else root) for d in resp.diagnostics),
+            tuple(
+                messages.diagnostic(d, d.urn if d.urn in urns else root) for d in resp.diagnostics
+            ),
             messages.not_applicable(resp),
         )
 

@@ -16,9 +16,7 @@ from google.protobuf import json_format, struct_pb2
 from pulumi_policy.deserialize import SPECIAL_SECRET_SIG as SECRET_SIG
 from pulumi_policy.deserialize import SPECIAL_SIG_KEY as SIG_KEY
 from pulumi_policy.proxy import UNKNOWN_ARRAY_VALUE as UNKNOWN_ARRAY
-from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE as UNKNOWN_BOOL
 from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE as UNKNOWN_NUMBER
-from pulumi_policy.proxy import UNKNOWN_OBJECT_VALUE as UNKNOWN_OBJECT
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE as UNKNOWN_STRING
 
 __all__ = [
@@ -26,9 +24,7 @@ __all__ = [
     "SIG_KEY",
     "UNKNOWN",
     "UNKNOWN_ARRAY",
-    "UNKNOWN_BOOL",
     "UNKNOWN_NUMBER",
-    "UNKNOWN_OBJECT",
     "UNKNOWN_STRING",
     "Secret",
     "decode_struct",

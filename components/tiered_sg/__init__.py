@@ -15,16 +15,15 @@ from tiered_sg.args import (
     TierArgs,
     TieredSecurityGroupsArgs,
 )
-from tiered_sg.chain import TieredSecurityGroups, plan_chain
+from tiered_sg.chain import TieredSecurityGroups
 from tiered_sg.chain_spec import ChainSpec
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.group_spec import GroupSpec
-from tiered_sg.naming import rule_name
 from tiered_sg.peers import Family, Peer, PeerKind
 from tiered_sg.plan import GroupPlan, Topology
 from tiered_sg.ports import SERVICES, Port, Protocol
-from tiered_sg.quota import RULES_PER_DIRECTION, check_quota, count_rules
+from tiered_sg.quota import RULES_PER_DIRECTION
 from tiered_sg.rules import Direction, Rule
 from tiered_sg.security_group_rules import SecurityGroupRules
 from tiered_sg.stack_config import NAMESPACE, ChainConfig, parse_config, read_config
@@ -55,10 +54,6 @@ __all__ = [
     "TieredSecurityGroupsArgs",
     "TieredSgError",
     "Topology",
-    "check_quota",
-    "count_rules",
     "parse_config",
-    "plan_chain",
     "read_config",
-    "rule_name",
 ]

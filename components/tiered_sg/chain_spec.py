@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import InitVar, dataclass, field
 from types import MappingProxyType
-from typing import Optional
-
-import pulumi
+from typing import NamedTuple, Optional, TypedDict
 
 from tiered_sg.admin_access import (
     DEFAULT_ADMIN_MIN_PREFIX,
@@ -25,7 +23,7 @@ from tiered_sg.admin_access import (
     parse_admin_cidrs,
 )
 from tiered_sg.adoption import parse_adopt
-from tiered_sg.args import EgressArgs, TierArgs, TieredSecurityGroupsArgs
+from tiered_sg.args import TierArgs
 from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.entry_groups import check_entry_groups, parse_entry_groups
@@ -184,86 +182,116 @@ class ChainSpec:
         at = at or ArgPath()
         raw = as_mapping(args, at, "the chain's arguments", "pass a mapping of arguments")
         check_keys(raw, CHAIN_FIELDS, at)
-
-        def value(field: str, default: object) -> object:
-            found = raw.get(at.shown(field))
-            return deepcopy(default) if found is None else found
-
-        tiers = _parse_tiers(value("tiers", DEFAULT_TIERS), at.field("tiers"))
-        ipv4 = parse_cidrs(
-            value("public_ipv4_cidrs", DEFAULT_PUBLIC_IPV4_CIDRS),
-            at.field("public_ipv4_cidrs"),
-            family=4,
-        )
-        ipv6 = parse_cidrs(value("public_ipv6_cidrs", []), at.field("public_ipv6_cidrs"), 6)
-        entry_groups = parse_entry_groups(
-            value("entry_security_groups", {}), at.field("entry_security_groups")
-        )
-        min_prefix = {
-            kind: parse_int(value(name, DEFAULT_ADMIN_MIN_PREFIX[kind]), at.field(name), 1, high)
-            for kind, (name, high) in _MIN_FIELDS
-        }
-        limits = {kind: (min_prefix[kind], at.field(name)) for kind, (name, _) in _MIN_FIELDS}
+        given = _Given(raw, at)
+        tiers = _parse_tiers(*given.arg("tiers", DEFAULT_TIERS))
+        public_peers = _parse_public(given)
+        entry_groups = parse_entry_groups(*given.arg("entry_security_groups", {}))
+        admin = _parse_admin(given)
+        tags = parse_tags(*given.arg("tags", {}))
         return cls(
             tiers,
-            ipv4 + ipv6,
-            parse_admin_cidrs(value("admin_cidrs", {}), at.field("admin_cidrs"), limits),
-            parse_ports(value("admin_ports", DEFAULT_ADMIN_PORTS), at.field("admin_ports")),
-            parse_tags(value("tags", {}), at.field("tags")),
+            public_peers,
+            admin.peers,
+            admin.ports,
+            tags,
             entry_groups,
-            parse_bool(value("exclusive_rules", True), at.field("exclusive_rules")),
-            parse_bool(value("close_default_group", False), at.field("close_default_group")),
-            parse_delete_timeout(
-                value("delete_timeout", DEFAULT_DELETE_TIMEOUT), at.field("delete_timeout")
-            ),
-            min_prefix,
-            parse_adopt(value("adopt", {}), at.field("adopt")),
-            parse_bool(value("retain_on_delete", False), at.field("retain_on_delete")),
-            at,
+            admin_min_prefix=admin.min_prefix,
+            **_parse_options(given),
+            at=at,
         )
 
-    def to_args(self, vpc_id: pulumi.Input[str]) -> TieredSecurityGroupsArgs:
-        """Canonical TieredSecurityGroupsArgs for this spec."""
-        return {
-            "vpc_id": vpc_id,
-            "tiers": [_tier_args(tier) for tier in self.tiers],
-            "public_ipv4_cidrs": _values(self.public_peers, PeerKind.IPV4),
-            "public_ipv6_cidrs": _values(self.public_peers, PeerKind.IPV6),
-            "admin_cidrs": {peer.label: peer.value for peer in self.admin_peers},
-            "admin_ports": [str(port) for port in self.admin_ports],
-            "tags": dict(self.tags),
-            "entry_security_groups": {
-                peer.value: peer.group_id for peer in self.entry_groups if peer.group_id is not None
-            },
-            "exclusive_rules": self.exclusive_rules,
-            "close_default_group": self.close_default_group,
-            "delete_timeout": self.delete_timeout,
-            "admin_min_prefix_ipv4": self.admin_min_prefix[PeerKind.IPV4],
-            "admin_min_prefix_ipv6": self.admin_min_prefix[PeerKind.IPV6],
-            "adopt": dict(self.adopt),
-            "retain_on_delete": self.retain_on_delete,
-        }
+
+@dataclass(frozen=True)
+class _Given:
+    """The chain's arguments as given, and where they came from."""
+
+    raw: Mapping[str, object]
+    at: ArgPath
+
+    def arg(self, name: str, default: object) -> tuple[object, ArgPath]:
+        """The value of field ``name`` (a copy of ``default`` when absent or None) and its path."""
+        found = self.raw.get(self.at.shown(name))
+        return (deepcopy(default) if found is None else found), self.at.field(name)
+
+
+class _Admin(NamedTuple):
+    """The admin group's sources and ports, and the widest admin CIDR per family."""
+
+    peers: tuple[Peer, ...]
+    ports: tuple[Port, ...]
+    min_prefix: dict[PeerKind, int]
+
+
+class _Options(TypedDict):
+    """The chain-wide settings, as ChainSpec's keyword arguments."""
+
+    exclusive_rules: bool
+    close_default_group: bool
+    delete_timeout: str
+    adopt: Mapping[str, str]
+    retain_on_delete: bool
+
+
+def _parse_public(given: _Given) -> tuple[Peer, ...]:
+    """The CIDRs the entry tier accepts: IPv4, then IPv6."""
+    ipv4 = parse_cidrs(*given.arg("public_ipv4_cidrs", DEFAULT_PUBLIC_IPV4_CIDRS), family=4)
+    return ipv4 + parse_cidrs(*given.arg("public_ipv6_cidrs", []), family=6)
+
+
+def _parse_admin(given: _Given) -> _Admin:
+    """The widest admin CIDR per family, then the admin CIDRs (checked against it), the ports."""
+    min_prefix = {
+        kind: parse_int(*given.arg(name, DEFAULT_ADMIN_MIN_PREFIX[kind]), 1, high)
+        for kind, (name, high) in _MIN_FIELDS
+    }
+    limits = {kind: (min_prefix[kind], given.at.field(name)) for kind, (name, _) in _MIN_FIELDS}
+    return _Admin(
+        parse_admin_cidrs(*given.arg("admin_cidrs", {}), limits),
+        parse_ports(*given.arg("admin_ports", DEFAULT_ADMIN_PORTS)),
+        min_prefix,
+    )
+
+
+def _parse_options(given: _Given) -> _Options:
+    """The switches and settings of the whole chain, in the order of the fields."""
+    return {
+        "exclusive_rules": parse_bool(*given.arg("exclusive_rules", True)),
+        "close_default_group": parse_bool(*given.arg("close_default_group", False)),
+        "delete_timeout": parse_delete_timeout(
+            *given.arg("delete_timeout", DEFAULT_DELETE_TIMEOUT)
+        ),
+        "adopt": parse_adopt(*given.arg("adopt", {})),
+        "retain_on_delete": parse_bool(*given.arg("retain_on_delete", False)),
+    }
 
 
 def _parse_tiers(value: object, at: ArgPath) -> tuple[TierSpec, ...]:
     items = as_list(value, at, "tiers", _TIERS_EXAMPLE)
-    tiers: list[TierSpec] = []
-    for position, item in enumerate(items):
-        tier_at = at.index(position)
-        tier = as_mapping(item, tier_at, "a tier", _TIERS_EXAMPLE)
-        check_keys(tier, _TIER_FIELDS, tier_at)
-        name_at = tier_at.field("name")
-        name = as_str(tier.get("name"), name_at, "a tier name", "write a name such as 'web'")
-        egress_at = tier_at.field("egress")
-        egress = as_list(tier.get("egress") or [], egress_at, "egress rules", _EGRESS_EXAMPLE)
-        tiers.append(
-            TierSpec(
-                name,
-                parse_ports(tier.get("ports"), tier_at.field("ports")),
-                tuple(_parse_egress(e, egress_at.index(i)) for i, e in enumerate(egress)),
-            )
-        )
-    return tuple(tiers)
+    return tuple(_parse_tier(item, at.index(position)) for position, item in enumerate(items))
+
+
+def _parse_tier(value: object, at: ArgPath) -> TierSpec:
+    tier = as_mapping(value, at, "a tier", _TIERS_EXAMPLE)
+    check_keys(tier, _TIER_FIELDS, at)
+    name = as_str(tier.get("name"), at.field("name"), "a tier name", "write a name such as 'web'")
+    egress_at = at.field("egress")
+    egress = as_list(tier.get("egress") or [], egress_at, "egress rules", _EGRESS_EXAMPLE)
+    return TierSpec(
+        name,
+        parse_ports(tier.get("ports"), at.field("ports")),
+        tuple(_parse_egress(e, egress_at.index(i)) for i, e in enumerate(egress)),
+    )
+
+
+def _parse_egress(value: object, at: ArgPath) -> EgressSpec:
+    egress = as_mapping(value, at, "an egress rule", _EGRESS_EXAMPLE)
+    check_keys(egress, _EGRESS_FIELDS, at)
+    description = egress.get("description")
+    return EgressSpec(
+        parse_ports(egress.get("ports"), at.field("ports")),
+        parse_cidrs(egress.get("cidrs"), at.field("cidrs")),
+        None if description is None else parse_description(description, at.field("description")),
+    )
 
 
 def _check_tiers(tiers: tuple[TierSpec, ...], at: ArgPath) -> None:
@@ -341,17 +369,6 @@ def _freeze(spec: ChainSpec, *names: str) -> None:
         object.__setattr__(spec, name, tuple(value))
 
 
-def _parse_egress(value: object, at: ArgPath) -> EgressSpec:
-    egress = as_mapping(value, at, "an egress rule", _EGRESS_EXAMPLE)
-    check_keys(egress, _EGRESS_FIELDS, at)
-    description = egress.get("description")
-    return EgressSpec(
-        parse_ports(egress.get("ports"), at.field("ports")),
-        parse_cidrs(egress.get("cidrs"), at.field("cidrs")),
-        None if description is None else parse_description(description, at.field("description")),
-    )
-
-
 def _check_egress(egress: EgressSpec, at: ArgPath) -> None:
     """An egress entry names CIDRs, and ports that reach them."""
     cidrs_at = at.field("cidrs")
@@ -368,24 +385,3 @@ def _check_egress(egress: EgressSpec, at: ArgPath) -> None:
         egress.peers,
         {PeerKind.IPV4: cidrs_at, PeerKind.IPV6: cidrs_at},
     )
-
-
-def _tier_args(tier: TierSpec) -> TierArgs:
-    args: TierArgs = {"name": tier.name, "ports": [str(port) for port in tier.ports]}
-    if tier.egress:
-        args["egress"] = [_egress_args(egress) for egress in tier.egress]
-    return args
-
-
-def _egress_args(egress: EgressSpec) -> EgressArgs:
-    args: EgressArgs = {
-        "ports": [str(port) for port in egress.ports],
-        "cidrs": [peer.value for peer in egress.peers],
-    }
-    if egress.description is not None:
-        args["description"] = egress.description
-    return args
-
-
-def _values(peers: tuple[Peer, ...], kind: PeerKind) -> list[str]:
-    return [peer.value for peer in peers if peer.kind is kind]

@@ -17,7 +17,6 @@ from typing import Optional
 
 import pulumi
 
-from tiered_sg.args import ManagedSecurityGroupArgs, RuleArgs
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
@@ -81,34 +80,6 @@ class GroupPlan:
     def rules(self) -> tuple[Rule, ...]:
         """The planned rules in order, each permission once."""
         return tuple(dedupe(self._rules))
-
-    def to_args(
-        self, vpc_id: pulumi.Input[str], group_ids: Mapping[str, pulumi.Input[str]]
-    ) -> ManagedSecurityGroupArgs:
-        """The ManagedSecurityGroup args of this plan; planned groups' ids from ``group_ids``.
-        Building needs no args (see :meth:`Topology.build`): this is the plan's exported form."""
-        ingress: list[RuleArgs] = []
-        egress: list[RuleArgs] = []
-        for rule in self.rules:
-            entry: RuleArgs = {"ports": [str(rule.port)], "description": rule.description}
-            peer = rule.peer
-            if peer.is_cidr:
-                entry["cidrs"] = [peer.value]
-            elif peer.kind is PeerKind.PREFIX_LIST:
-                entry["prefix_list_ids"] = [peer.value]
-            else:
-                group_id = group_ids[peer.value] if peer.group_id is None else peer.group_id
-                entry["security_groups"] = {peer.value: group_id}
-            (ingress if rule.direction is Direction.INGRESS else egress).append(entry)
-        args: ManagedSecurityGroupArgs = {
-            "vpc_id": vpc_id,
-            "ingress": ingress,
-            "egress": egress,
-            "tags": dict(self.tags),
-        }
-        if self.description is not None:
-            args["description"] = self.description
-        return args
 
     def _add(
         self, direction: Direction, port: Port, peer: Peer, description: Optional[str]

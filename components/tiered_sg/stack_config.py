@@ -15,10 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Optional
 
-import pulumi
 import pulumi.runtime.config as runtime_config
 
-from tiered_sg.args import TieredSecurityGroupsArgs
 from tiered_sg.chain_spec import CHAIN_FIELDS, ChainSpec
 from tiered_sg.errors import TieredSgError, did_you_mean
 from tiered_sg.inputs import ArgPath, as_str, camel, check_vpc_id
@@ -52,10 +50,6 @@ class ChainConfig:
 
     vpc_id: Optional[str]
     spec: ChainSpec
-
-    def to_args(self, vpc_id: pulumi.Input[str]) -> TieredSecurityGroupsArgs:
-        """The chain's args, in the VPC ``vpc_id`` (the configured one, or a looked-up one)."""
-        return self.spec.to_args(vpc_id)
 
 
 def parse_config(values: Mapping[str, object], namespace: str = NAMESPACE) -> ChainConfig:

@@ -91,28 +91,36 @@ def test_structured_values_may_arrive_encoded_or_decoded():
     assert encoded.spec.public_peers == (Peer.any_ipv4(), Peer.any_ipv6())
 
 
-def test_to_args_round_trips_through_the_chain_validation():
+def test_config_and_component_args_give_the_same_spec():
+    tiers = [
+        {"name": "web", "ports": ["https"]},
+        {
+            "name": "app",
+            "ports": ["tcp:8080"],
+            "egress": [{"ports": ["https"], "cidrs": ["0.0.0.0/0"], "description": "Updates"}],
+        },
+    ]
     config = parse_config(
         {
-            "tiered-sg:tiers": [
-                {"name": "web", "ports": ["https"]},
-                {
-                    "name": "app",
-                    "ports": ["tcp:8080"],
-                    "egress": [
-                        {"ports": ["https"], "cidrs": ["0.0.0.0/0"], "description": "Updates"}
-                    ],
-                },
-            ],
+            "tiered-sg:vpcId": "vpc-0123456789abcdef0",
+            "tiered-sg:tiers": tiers,
             "tiered-sg:adminCidrs": {"office": "203.0.113.10/32"},
             "tiered-sg:publicIpv6Cidrs": ["::/0"],
             "tiered-sg:tags": {"team": "platform"},
         }
     )
-    args = config.to_args("vpc-0123456789abcdef0")
-    assert args["vpc_id"] == "vpc-0123456789abcdef0"
-    assert args["admin_cidrs"] == {"office": "203.0.113.10/32"}
+    args = {
+        "tiers": tiers,
+        "admin_cidrs": {"office": "203.0.113.10/32"},
+        "public_ipv6_cidrs": ["::/0"],
+        "tags": {"team": "platform"},
+    }
+    assert config.vpc_id == "vpc-0123456789abcdef0"
     assert ChainSpec.from_args(args) == config.spec
+    assert [(peer.label, peer.value) for peer in config.spec.admin_peers] == [
+        ("office", "203.0.113.10/32")
+    ]
+    assert config.spec.tiers[1].egress[0].description == "Updates"
 
 
 def test_empty_vpc_id_means_the_default_vpc():
@@ -346,7 +354,19 @@ def test_new_scalar_and_mapping_keys_arrive_as_the_cli_passes_them():
     )
     assert spec.admin_min_prefix == {PeerKind.IPV4: 16, PeerKind.IPV6: 48}
     assert spec.entry_groups == (Peer.group("sg-0123456789abcdef0", label="alb"),)
-    assert ChainSpec.from_args(config.to_args("vpc-0123456789abcdef0")) == spec
+    assert (
+        ChainSpec.from_args(
+            {
+                "exclusive_rules": False,
+                "close_default_group": True,
+                "delete_timeout": "1h30m",
+                "admin_min_prefix_ipv4": 16,
+                "admin_min_prefix_ipv6": 48,
+                "entry_security_groups": {"alb": "sg-0123456789abcdef0"},
+            }
+        )
+        == spec
+    )
 
 
 @pytest.mark.parametrize(

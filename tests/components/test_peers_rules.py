@@ -11,11 +11,9 @@ from tiered_sg import (
     Port,
     Rule,
     TieredSgError,
-    check_quota,
-    count_rules,
-    rule_name,
 )
-from tiered_sg.naming import check_group_name, sanitize
+from tiered_sg.naming import check_group_name, rule_name, sanitize
+from tiered_sg.quota import check_quota, count_rules
 from tiered_sg.rules import dedupe, reaches
 
 # -- peers ------------------------------------------------------------------------------------

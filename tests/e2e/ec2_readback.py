@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tiered_sg import Direction, PeerKind, parse_config, plan_chain
+from tiered_sg import Direction, PeerKind, parse_config
+from tiered_sg.chain import plan_chain
 
 CHAIN = "tiered"  # the program's chain name (__main__.py)
 AUTONAMED = re.compile(r"(?P<logical>.+)-[0-9a-f]{7}")
