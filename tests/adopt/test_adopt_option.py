@@ -83,3 +83,14 @@ def test_a_rule_id_under_a_group_name_is_refused(pulumi_runtime):
 def test_config_errors_name_the_config_key():
     with pytest.raises(TieredSgError, match=r"^tiered-sg:adopt.tiered-web 'vpc-1': is not a"):
         parse_config({"tiered-sg:adopt": '{"tiered-web": "vpc-1"}'})
+
+
+def test_an_ipv6_rule_listed_under_its_0_1_0_name_is_still_adopted(pulumi_runtime, wire):
+    """``python -m tiered_sg.adopt`` of 0.1.0 wrote ``::/0`` as ``---0`` in rule names."""
+    former, current = (
+        "tiered-web-in-tcp-80-from----0",
+        "tiered-web-in-tcp-80-from-0.0.0.0.0.0.0.0-0",
+    )
+    pulumi_runtime.run(lambda: chain(public_ipv6_cidrs=["::/0"], adopt={former: RULE}))
+    assert wire[current] == (RULE, ["description", "tags"], False)
+    assert former not in wire

@@ -410,7 +410,7 @@ def test_dedupe_keeps_the_first_of_each_permission():
         ),
         (
             Rule.create(Direction.INGRESS, Port.tcp(443), Peer.any_ipv6()),
-            "app-in-tcp-443-from----0",
+            "app-in-tcp-443-from-0.0.0.0.0.0.0.0-0",
         ),
         (
             Rule.create(Direction.INGRESS, Port.tcp(22), Peer.ipv4("203.0.113.10/32", "office")),

@@ -207,12 +207,12 @@ def chain_tree(
 
 
 FOUR_TIERS: dict[str, tuple[str, ...]] = {
-    # examples/consumer-yaml's tiers, public over IPv4 and IPv6 ('::/0' reads '----0' in names).
+    # examples/consumer-yaml's tiers, public over IPv4 and IPv6 (::/0 reads 0.0.0.0.0.0.0.0-0).
     "lb": (
         "in-tcp-80-from-0.0.0.0-0",
         "in-tcp-443-from-0.0.0.0-0",
-        "in-tcp-80-from----0",
-        "in-tcp-443-from----0",
+        "in-tcp-80-from-0.0.0.0.0.0.0.0-0",
+        "in-tcp-443-from-0.0.0.0.0.0.0.0-0",
         "out-tcp-8080-to-web",
     ),
     "web": ("in-tcp-8080-from-lb", "out-tcp-9000-to-app"),

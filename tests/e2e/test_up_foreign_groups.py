@@ -21,8 +21,8 @@ PROD_GROUPS = ("tiered-web", "tiered-app", "tiered-db")
 PROD_RULES = (
     "tiered-web-in-tcp-80-from-0.0.0.0-0",
     "tiered-web-in-tcp-443-from-0.0.0.0-0",
-    "tiered-web-in-tcp-80-from----0",
-    "tiered-web-in-tcp-443-from----0",
+    "tiered-web-in-tcp-80-from-0.0.0.0.0.0.0.0-0",
+    "tiered-web-in-tcp-443-from-0.0.0.0.0.0.0.0-0",
     "tiered-web-out-tcp-8080-to-app",
     "tiered-app-in-tcp-8080-from-web",
     "tiered-app-out-tcp-5432-to-db",

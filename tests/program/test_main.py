@@ -92,8 +92,8 @@ DEV_RULES = {
 PROD_RULES = {
     "tiered-web-in-tcp-80-from-0.0.0.0-0": ("tiered-web", "tcp", 80, 80, "0.0.0.0/0"),
     "tiered-web-in-tcp-443-from-0.0.0.0-0": ("tiered-web", "tcp", 443, 443, "0.0.0.0/0"),
-    "tiered-web-in-tcp-80-from----0": ("tiered-web", "tcp", 80, 80, "::/0"),
-    "tiered-web-in-tcp-443-from----0": ("tiered-web", "tcp", 443, 443, "::/0"),
+    "tiered-web-in-tcp-80-from-0.0.0.0.0.0.0.0-0": ("tiered-web", "tcp", 80, 80, "::/0"),
+    "tiered-web-in-tcp-443-from-0.0.0.0.0.0.0.0-0": ("tiered-web", "tcp", 443, 443, "::/0"),
     "tiered-web-out-tcp-8080-to-app": ("tiered-web", "tcp", 8080, 8080, "tiered-app"),
     "tiered-app-in-tcp-8080-from-web": ("tiered-app", "tcp", 8080, 8080, "tiered-web"),
     "tiered-app-out-tcp-5432-to-db": ("tiered-app", "tcp", 5432, 5432, "tiered-db"),
