@@ -21,7 +21,7 @@ import pulumi
 from tiered_sg.adoption import check_adopt
 from tiered_sg.args import TieredSecurityGroupsArgs
 from tiered_sg.chain_spec import ADMIN, TAG_PREFIX, ChainSpec
-from tiered_sg.default_group import close_default_group
+from tiered_sg.default_group import register_closed_default_group
 from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.inputs import ArgPath, check_vpc_id
 from tiered_sg.naming import (
@@ -153,7 +153,7 @@ class TieredSecurityGroups(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self, retain_on_delete=spec.retain_on_delete or None)
         groups = build_groups(specs, vpc_id, child, spec.adopt)
         if spec.close_default_group:
-            close_default_group(default_group_name(name), vpc_id, spec.tags, child)
+            register_closed_default_group(default_group_name(name), vpc_id, spec.tags, child)
         self._spec = spec
         self._groups = groups
         self.group_ids = pulumi.Output.all(

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 
-def close_default_group(
+def register_closed_default_group(
     name: str, vpc_id: pulumi.Input[str], tags: Mapping[str, str], opts: pulumi.ResourceOptions
 ) -> aws.ec2.DefaultSecurityGroup:
     """Adopt ``vpc_id``'s default group with no rules at all.

@@ -199,7 +199,7 @@ ResourceKind = Literal["group", "default-group", "rule"]
 class NormalizedResource:
     """A security-group-related resource reduced to what the policies need.
 
-    For a rule resource, ``owner`` is the group it attaches to (``securityGroupId``/``groupId``).
+    For a rule resource, ``group`` is the group it attaches to (``securityGroupId``/``groupId``).
     """
 
     resource_type: str
@@ -207,7 +207,7 @@ class NormalizedResource:
     rules: tuple[NormalizedRule, ...]
     description: str | None = None
     description_unknown: bool = False
-    owner: PeerRef | None = None
+    group: PeerRef | None = None
     tags: Mapping[str, str] = field(default_factory=lambda: EMPTY_TAGS)
     unknowns: tuple[UnknownField, ...] = ()
 

@@ -110,7 +110,7 @@ class ResourceShape:
     direction: TrafficDirection | None = None
     direction_field: str | None = None
     rule: RuleShape | None = None
-    owner_fields: tuple[str, ...] = ()
+    group_fields: tuple[str, ...] = ()
     description: str | None = None
     tags_as_list: bool = False
     # CloudFormation keeps AWS's allow-all egress unless the group declares egress rules.
@@ -128,13 +128,13 @@ RESOURCE_SHAPES: Final[Mapping[str, ResourceShape]] = {
         inline=(("ingress", "ingress", CLASSIC_INLINE), ("egress", "egress", CLASSIC_INLINE)),
     ),
     SECURITY_GROUP_RULE: ResourceShape(
-        "rule", direction_field="type", rule=CLASSIC_RULE, owner_fields=("securityGroupId",)
+        "rule", direction_field="type", rule=CLASSIC_RULE, group_fields=("securityGroupId",)
     ),
     VPC_INGRESS_RULE: ResourceShape(
-        "rule", direction="ingress", rule=VPC_RULE, owner_fields=("securityGroupId",)
+        "rule", direction="ingress", rule=VPC_RULE, group_fields=("securityGroupId",)
     ),
     VPC_EGRESS_RULE: ResourceShape(
-        "rule", direction="egress", rule=VPC_RULE, owner_fields=("securityGroupId",)
+        "rule", direction="egress", rule=VPC_RULE, group_fields=("securityGroupId",)
     ),
     NATIVE_SECURITY_GROUP: ResourceShape(
         "group",
@@ -147,10 +147,10 @@ RESOURCE_SHAPES: Final[Mapping[str, ResourceShape]] = {
         keeps_default_egress=True,
     ),
     NATIVE_INGRESS: ResourceShape(
-        "rule", direction="ingress", rule=NATIVE_IN, owner_fields=("groupId", "groupName")
+        "rule", direction="ingress", rule=NATIVE_IN, group_fields=("groupId", "groupName")
     ),
     NATIVE_EGRESS: ResourceShape(
-        "rule", direction="egress", rule=NATIVE_OUT, owner_fields=("groupId",)
+        "rule", direction="egress", rule=NATIVE_OUT, group_fields=("groupId",)
     ),
 }
 
@@ -232,19 +232,19 @@ def _rule_resource(
         direction, gap = _direction(props.get(shape.direction_field), shape.direction_field)
         gaps += [gap] if gap else []
     rule = _rule(props, shape.rule, direction, "rule", extra=tuple(gaps))
-    owner = None
-    for name in shape.owner_fields:
+    group = None
+    for name in shape.group_fields:
         value = props.get(name)
         if value is None:
             continue
-        owner = PeerRef("group", value if isinstance(value, str) else None, name)
+        group = PeerRef("group", value if isinstance(value, str) else None, name)
         break
     return NormalizedResource(
         resource_type,
         "rule",
         (rule,),
         description=rule.description,
-        owner=owner,
+        group=group,
         tags=_all_tags(props, shape.tags_as_list),
     )
 

@@ -189,7 +189,7 @@ def _attached(row: ResourceRecord, groups: Targets) -> ResolvedRule:
     normalized = normalize_resource(row.type, row.props, outputs=True)
     assert normalized is not None  # row.type is a rule type
     rule = normalized.rules[0]
-    ref = normalized.owner  # the rule's group: securityGroupId / groupId / groupName
+    ref = normalized.group  # the rule's group: securityGroupId / groupId / groupName
     # Peers first: a group the rule names as a peer is no candidate for the group it is on.
     named = _peers(rule, None, row, groups)
     claimed = frozenset(p.group_urn for p in named if p.group_urn is not None)

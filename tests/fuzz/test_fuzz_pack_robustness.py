@@ -78,7 +78,7 @@ def _field_names() -> list[str]:
     names: set[str] = {"tags", "tagsAll", "id", "groupId", "vpcId", "__defaults", "name"}
     for shape in RESOURCE_SHAPES.values():
         names.update(key for _, key, _ in shape.inline)
-        names.update(shape.owner_fields)
+        names.update(shape.group_fields)
         names.update(filter(None, [shape.direction_field, shape.description]))
         rules = [shape.rule] + [rule for _, _, rule in shape.inline]
         for rule in filter(None, rules):

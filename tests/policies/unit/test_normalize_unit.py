@@ -261,13 +261,13 @@ def test_rule_resources_record_their_group_and_peer_fields() -> None:
         VPC_IN, vpc_rule(securityGroupId=U, referencedSecurityGroupId="sg-9")
     )
     assert resource is not None
-    assert resource.owner == PeerRef("group", None, "securityGroupId")
+    assert resource.group == PeerRef("group", None, "securityGroupId")
     assert resource.rules[0].other_sources == (
         PeerRef("group", "sg-9", "referencedSecurityGroupId"),
     )
     native = normalize_resource(NATIVE_OUT, {"groupId": "sg-1", "destinationPrefixListId": "pl-2"})
     assert native is not None
-    assert native.owner == PeerRef("group", "sg-1", "groupId")
+    assert native.group == PeerRef("group", "sg-1", "groupId")
     assert native.rules[0].other_sources == (
         PeerRef("prefix-list", "pl-2", "destinationPrefixListId"),
     )
