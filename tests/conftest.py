@@ -11,7 +11,7 @@ recorder uses too: tests and the offline preview see the program the same way.
 
 import asyncio
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 import pytest
@@ -57,6 +57,19 @@ class PulumiRuntime:
         results: list[T] = []
         self.loop.run_until_complete(run_pulumi_func(lambda: results.append(program())))
         return results[0]
+
+    def record_requests(self) -> dict[str, Any]:
+        """From now on, every RegisterResource request as the SDK sends it (aliases, timeouts
+        and all), by resource name."""
+        sent: dict[str, Any] = {}
+        register = self.monitor.RegisterResource
+
+        def recording(request: Any) -> Any:
+            sent[request.name] = request
+            return register(request)
+
+        self.monitor.RegisterResource = recording  # type: ignore[method-assign]
+        return sent
 
     def resolve(self, value: pulumi.Input[T]) -> T | None:
         """The value of an output (or any input) of a completed run."""

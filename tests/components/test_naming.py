@@ -2,7 +2,6 @@
 rule renamed since 0.1.0 carries its former name as an alias."""
 
 import ipaddress
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -58,15 +57,7 @@ def test_distinct_networks_never_share_a_name(a, b, v4):
 
 
 def test_an_ipv6_rule_is_registered_with_its_former_name_as_alias(pulumi_runtime):
-    sent: dict[str, Any] = {}
-    monitor = pulumi_runtime.monitor
-    register = monitor.RegisterResource
-
-    def recording(request: Any) -> Any:
-        sent[request.name] = request
-        return register(request)
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    sent = pulumi_runtime.record_requests()
     ingress = [{"ports": ["https"], "cidrs": ["::/0", "0.0.0.0/0"]}]
     pulumi_runtime.run(lambda: ManagedSecurityGroup("web", {"vpc_id": VPC, "ingress": ingress}))
     (alias,) = sent["web-in-tcp-443-from-0.0.0.0.0.0.0.0-0"].aliases

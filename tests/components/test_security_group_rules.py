@@ -77,15 +77,7 @@ def test_children_are_named_as_a_created_groups_are(pulumi_runtime):
 
 
 def test_the_component_carries_an_alias_of_its_old_type(pulumi_runtime):
-    sent: dict[str, Any] = {}
-    monitor = pulumi_runtime.monitor
-    register = monitor.RegisterResource
-
-    def recording(request: Any) -> Any:
-        sent[request.name] = request
-        return register(request)
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    sent = pulumi_runtime.record_requests()
     rules(
         pulumi_runtime,
         group_id=ALB,
