@@ -20,8 +20,9 @@ import pulumi
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.group_options import GroupOptions
 from tiered_sg.group_spec import GroupSpec
-from tiered_sg.inputs import ArgPath, parse_bool, parse_delete_timeout, parse_tags
+from tiered_sg.inputs import ArgPath, parse_tags
 from tiered_sg.naming import check_group_name, rule_name
 from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.ports import Port
@@ -102,7 +103,7 @@ class Topology:
     """A set of planned security groups. ``name`` prefixes every group's logical name; ``tags``
     go on every group (and rule), under each group's own tags. Every group owns its rules
     exclusively unless ``exclusive_rules`` is False, and its deletion may be retried for
-    ``delete_timeout`` (see :class:`ManagedSecurityGroup`)."""
+    ``delete_timeout`` (see :class:`ManagedSecurityGroup`): both are kept as :attr:`options`."""
 
     def __init__(
         self,
@@ -112,14 +113,28 @@ class Topology:
         exclusive_rules: bool = True,
         delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
     ) -> None:
+        self._start(name, tags)
+        self.options = GroupOptions.parse(
+            exclusive_rules, delete_timeout, ArgPath(prefix="topology ")
+        )
+
+    @classmethod
+    def from_options(
+        cls,
+        name: Optional[str],
+        options: GroupOptions,
+        tags: Optional[Mapping[str, str]] = None,
+    ) -> "Topology":
+        """A topology whose groups take ``options``, a value checked already (e.g. a
+        :class:`ChainSpec`'s), parsing it nothing again."""
+        topology = cls.__new__(cls)  # skips __init__, which parses the options
+        topology._start(name, tags)
+        topology.options = options
+        return topology
+
+    def _start(self, name: Optional[str], tags: Optional[Mapping[str, str]]) -> None:
         self.name = None if name is None else check_group_name(name, "topology name")
         self.tags = parse_tags(tags or {}, ArgPath(prefix="topology ", text="tags"))
-        self.exclusive_rules = parse_bool(
-            exclusive_rules, ArgPath(prefix="topology ", text="exclusive_rules")
-        )
-        self.delete_timeout = parse_delete_timeout(
-            delete_timeout, ArgPath(prefix="topology ", text="delete_timeout")
-        )
         self._groups: dict[str, GroupPlan] = {}
 
     def group(
@@ -179,8 +194,7 @@ class Topology:
                 plan.rules,
                 plan.description,
                 plan.tags,
-                exclusive_rules=self.exclusive_rules,
-                delete_timeout=self.delete_timeout,
+                options=self.options,
             )
             _check_unique_child_names(spec, owners)
             specs[plan.name] = spec
