@@ -36,7 +36,7 @@ _GROUP_FIELDS = (
 
 def parse_group_args(name: str, args: Mapping[str, object]) -> GroupSpec:
     """Validate ``args`` completely: shapes, values, child-name clashes and the quota."""
-    check_group_name(name)
+    name = check_group_name(name)
     at = ArgPath()
     raw = as_mapping(args, at, "ManagedSecurityGroupArgs", "pass a dict of arguments")
     _refuse_existing_group(raw, name)

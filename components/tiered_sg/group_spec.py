@@ -17,7 +17,7 @@ from typing import Optional
 from tiered_sg.errors import TieredSgError, shown
 from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions
 from tiered_sg.inputs import ArgPath, parse_tags
-from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.naming import group_name, rule_name
 from tiered_sg.peers import label_clash
 from tiered_sg.quota import check_quota
 from tiered_sg.rules import Rule, RuleKey, check_description, dedupe
@@ -43,7 +43,8 @@ class GroupSpec:
     options: GroupOptions = DEFAULT_GROUP_OPTIONS
 
     def __post_init__(self) -> None:
-        name = check_group_name(self.name)
+        name = group_name(self.name)  # not again when the edge or the plan checked it
+        object.__setattr__(self, "name", name)
         check_description(self.description, "description")
         tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))
         object.__setattr__(self, "tags", MappingProxyType(tags))

@@ -23,7 +23,7 @@ from tiered_sg.group import ManagedSecurityGroup
 from tiered_sg.group_options import GroupOptions
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.inputs import ArgPath, parse_tags
-from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.naming import CheckedName, check_group_name, rule_name
 from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.ports import Port
 from tiered_sg.rules import Direction, Rule, check_description, dedupe
@@ -133,9 +133,16 @@ class Topology:
         return topology
 
     def _start(self, name: Optional[str], tags: Optional[Mapping[str, str]]) -> None:
-        self.name = None if name is None else check_group_name(name, "topology name")
+        # A chain's name is checked already, as a chain name (a stricter limit).
+        self.name = (
+            name
+            if name is None or isinstance(name, CheckedName)
+            else check_group_name(name, "topology name")
+        )
         self.tags = parse_tags(tags or {}, ArgPath(prefix="topology ", text="tags"))
         self._groups: dict[str, GroupPlan] = {}
+        # Each planned group's logical name, checked when it was planned: its spec trusts it.
+        self._full_names: dict[str, CheckedName] = {}
 
     def group(
         self,
@@ -158,6 +165,7 @@ class Topology:
         )
         plan = GroupPlan(self, name, description, merged)
         self._groups[name] = plan
+        self._full_names[name] = full_name
         return plan
 
     @property
@@ -186,7 +194,7 @@ class Topology:
         owners: dict[tuple[Direction, str], str] = {}
         specs: dict[str, GroupSpec] = {}
         for plan in self.groups:
-            full_name = self.full_name(plan.name)
+            full_name = self._full_names[plan.name]
             for rule in plan.rules:
                 self._check_peer(full_name, rule.peer)
             spec = GroupSpec.create(
