@@ -28,7 +28,7 @@ from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.entry_groups import check_entry_groups, parse_entry_groups
 from tiered_sg.errors import TieredSgError
-from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions
+from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions, check_options
 from tiered_sg.inputs import (
     CIDRS_EXAMPLE,
     PORTS_EXAMPLE,
@@ -167,13 +167,7 @@ class ChainSpec:
             self.tags, at.field("tags"), reserved=("aws:", TAG_PREFIX), limit=50 - CHAIN_TAGS
         )
         object.__setattr__(self, "tags", MappingProxyType(tags))
-        if not isinstance(self.options, GroupOptions):
-            raise TieredSgError(
-                "options",
-                self.options,
-                "is not a GroupOptions",
-                "pass GroupOptions(exclusive_rules=..., delete_timeout=...)",
-            )
+        check_options(self.options, "options")
         parse_bool(self.close_default_group, at.field("close_default_group"))
         adopt = parse_adopt(self.adopt, at.field("adopt"))
         object.__setattr__(self, "adopt", adopt)

@@ -54,7 +54,7 @@ def parse_group_args(name: str, args: Mapping[str, object]) -> GroupSpec:
     timeout = raw.get("delete_timeout")
     tags = parse_tags(raw.get("tags") or {}, at.field("tags"))
     rules = parse_rule_entries(raw, at)
-    # The delete timeout is checked here, once, after the rules as ever.
+    # After the rules, where the delete timeout has always been checked.
     options = GroupOptions.parse(
         exclusive_rules, DEFAULT_DELETE_TIMEOUT if timeout is None else timeout, at
     )

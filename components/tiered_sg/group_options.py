@@ -9,6 +9,7 @@ from dataclasses import InitVar, dataclass
 from typing import Optional
 
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
+from tiered_sg.errors import TieredSgError
 from tiered_sg.inputs import ArgPath, parse_bool, parse_delete_timeout
 
 
@@ -40,3 +41,15 @@ class GroupOptions:
 
 DEFAULT_GROUP_OPTIONS = GroupOptions()
 """Exclusive rule ownership, and :data:`DEFAULT_DELETE_TIMEOUT`."""
+
+
+def check_options(value: object, what: str) -> GroupOptions:
+    """``value`` if it is a GroupOptions, which checked itself when built."""
+    if not isinstance(value, GroupOptions):
+        raise TieredSgError(
+            what,
+            value,
+            "is not a GroupOptions",
+            "pass GroupOptions(exclusive_rules=..., delete_timeout=...)",
+        )
+    return value

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Optional
 
 from tiered_sg.errors import TieredSgError, shown
-from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions
+from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions, check_options
 from tiered_sg.inputs import ArgPath, parse_tags
 from tiered_sg.naming import group_name, rule_name
 from tiered_sg.peers import label_clash
@@ -49,13 +49,7 @@ class GroupSpec:
         tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))
         object.__setattr__(self, "tags", MappingProxyType(tags))
         object.__setattr__(self, "rules", check_group_rules(name, self.rules))
-        if not isinstance(self.options, GroupOptions):
-            raise TieredSgError(
-                f"group {name} options",
-                self.options,
-                "is not a GroupOptions",
-                "pass GroupOptions(exclusive_rules=..., delete_timeout=...)",
-            )
+        check_options(self.options, f"group {name} options")
 
     @classmethod
     def create(

@@ -20,7 +20,7 @@ import pulumi
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
-from tiered_sg.group_options import GroupOptions
+from tiered_sg.group_options import GroupOptions, check_options
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.inputs import ArgPath, parse_tags
 from tiered_sg.naming import CheckedName, check_group_name, rule_name
@@ -125,11 +125,11 @@ class Topology:
         options: GroupOptions,
         tags: Optional[Mapping[str, str]] = None,
     ) -> "Topology":
-        """A topology whose groups take ``options``, a value checked already (e.g. a
-        :class:`ChainSpec`'s), parsing it nothing again."""
+        """A topology whose groups take ``options``, a value built already (e.g. a
+        :class:`ChainSpec`'s): nothing parses it again."""
         topology = cls.__new__(cls)  # skips __init__, which parses the options
         topology._start(name, tags)
-        topology.options = options
+        topology.options = check_options(options, "topology options")
         return topology
 
     def _start(self, name: Optional[str], tags: Optional[Mapping[str, str]]) -> None:

@@ -133,3 +133,12 @@ def test_a_group_checks_its_rules_before_its_delete_timeout():
     with pytest.raises(TieredSgError) as caught:
         parse_group_args("web", {"vpc_id": VPC, "delete_timeout": "0s", "exclusive_rules": 1})
     assert str(caught.value).startswith("exclusive_rules 1: ")
+
+
+def test_a_topology_takes_only_a_built_options_value():
+    with pytest.raises(TieredSgError) as caught:
+        Topology.from_options("shop", {"exclusive_rules": False})  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "topology options {'exclusive_rules': False}: is not a GroupOptions; "
+        "pass GroupOptions(exclusive_rules=..., delete_timeout=...)"
+    )
