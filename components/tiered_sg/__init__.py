@@ -19,6 +19,7 @@ from tiered_sg.chain import TieredSecurityGroups
 from tiered_sg.chain_spec import ChainSpec
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.group_options import GroupOptions
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.peers import Family, Peer, PeerKind
 from tiered_sg.plan import GroupPlan, Topology
@@ -37,6 +38,7 @@ __all__ = [
     "Direction",
     "EgressArgs",
     "Family",
+    "GroupOptions",
     "GroupPlan",
     "GroupSpec",
     "ManagedSecurityGroup",

@@ -41,11 +41,8 @@ TYPE_TOKEN = "tiered-sg:index:TieredSecurityGroups"
 
 def plan_chain(name: str, spec: ChainSpec) -> Topology:
     """The chain as a plan: groups, tags and every rule, nothing registered."""
-    topology = Topology(
-        check_group_name(name, "chain name", MAX_CHAIN_NAME),
-        tags=spec.tags,
-        exclusive_rules=spec.exclusive_rules,
-        delete_timeout=spec.delete_timeout,
+    topology = Topology.from_options(
+        check_group_name(name, "chain name", MAX_CHAIN_NAME), spec.options, spec.tags
     )
     tier_groups = [
         topology.group(

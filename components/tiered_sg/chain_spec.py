@@ -28,6 +28,7 @@ from tiered_sg.chain_checks import check_icmp_families, check_tier_name_prefixes
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.entry_groups import check_entry_groups, parse_entry_groups
 from tiered_sg.errors import TieredSgError
+from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions, check_options
 from tiered_sg.inputs import (
     CIDRS_EXAMPLE,
     PORTS_EXAMPLE,
@@ -38,7 +39,6 @@ from tiered_sg.inputs import (
     check_keys,
     parse_bool,
     parse_cidrs,
-    parse_delete_timeout,
     parse_description,
     parse_int,
     parse_ports,
@@ -127,9 +127,9 @@ class ChainSpec:
     tags: Mapping[str, str]
     entry_groups: tuple[Peer, ...] = ()
     """Groups made elsewhere that tier 0 accepts (group peers labelled by their names)."""
-    exclusive_rules: bool = True
+    options: GroupOptions = DEFAULT_GROUP_OPTIONS
+    """How every group of the chain is managed: exclusive rules, delete timeout."""
     close_default_group: bool = False
-    delete_timeout: str = DEFAULT_DELETE_TIMEOUT
     admin_min_prefix: Mapping[PeerKind, int] = field(
         default_factory=lambda: dict(DEFAULT_ADMIN_MIN_PREFIX)
     )
@@ -167,9 +167,8 @@ class ChainSpec:
             self.tags, at.field("tags"), reserved=("aws:", TAG_PREFIX), limit=50 - CHAIN_TAGS
         )
         object.__setattr__(self, "tags", MappingProxyType(tags))
-        parse_bool(self.exclusive_rules, at.field("exclusive_rules"))
+        check_options(self.options, "options")
         parse_bool(self.close_default_group, at.field("close_default_group"))
-        parse_delete_timeout(self.delete_timeout, at.field("delete_timeout"))
         adopt = parse_adopt(self.adopt, at.field("adopt"))
         object.__setattr__(self, "adopt", adopt)
         object.__setattr__(self, "adopt_at", at.field("adopt"))
@@ -225,9 +224,8 @@ class _Admin(NamedTuple):
 class _Options(TypedDict):
     """The chain-wide settings, as ChainSpec's keyword arguments."""
 
-    exclusive_rules: bool
+    options: GroupOptions
     close_default_group: bool
-    delete_timeout: str
     adopt: Mapping[str, str]
     retain_on_delete: bool
 
@@ -253,13 +251,15 @@ def _parse_admin(given: _Given) -> _Admin:
 
 
 def _parse_options(given: _Given) -> _Options:
-    """The switches and settings of the whole chain, in the order of the fields."""
+    """The switches and settings of the whole chain, checked in the order of the arguments."""
+    exclusive_rules = parse_bool(*given.arg("exclusive_rules", True))
+    close_default_group = parse_bool(*given.arg("close_default_group", False))
+    delete_timeout, _ = given.arg("delete_timeout", DEFAULT_DELETE_TIMEOUT)
+    # The delete timeout is checked here, once, naming the argument or config key.
+    options = GroupOptions.parse(exclusive_rules, delete_timeout, given.at)
     return {
-        "exclusive_rules": parse_bool(*given.arg("exclusive_rules", True)),
-        "close_default_group": parse_bool(*given.arg("close_default_group", False)),
-        "delete_timeout": parse_delete_timeout(
-            *given.arg("delete_timeout", DEFAULT_DELETE_TIMEOUT)
-        ),
+        "options": options,
+        "close_default_group": close_default_group,
         "adopt": parse_adopt(*given.arg("adopt", {})),
         "retain_on_delete": parse_bool(*given.arg("retain_on_delete", False)),
     }

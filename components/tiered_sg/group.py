@@ -95,12 +95,13 @@ class ManagedSecurityGroup(pulumi.ComponentResource):
                 self,
             )
         group_id = _create_group(name, spec, vpc_id, child, adopt.get(name))
-        claim(_KIND, name, group_id, exclusive=spec.exclusive_rules, writes=bool(spec.rules))
+        exclusive = spec.options.exclusive_rules
+        claim(_KIND, name, group_id, exclusive=exclusive, writes=bool(spec.rules))
         register_rules(
             name,
             spec.rules,
             group_id,
-            exclusive=spec.exclusive_rules,
+            exclusive=exclusive,
             tags=spec.tags,
             opts=child,
             group_ids=group_ids,
@@ -131,7 +132,9 @@ def _create_group(
 ) -> pulumi.Output[str]:
     # The delete timeout covers the DependencyViolation retries while ENIs still use the group.
     timeouts = pulumi.ResourceOptions.merge(
-        pulumi.ResourceOptions(custom_timeouts=pulumi.CustomTimeouts(delete=spec.delete_timeout)),
+        pulumi.ResourceOptions(
+            custom_timeouts=pulumi.CustomTimeouts(delete=spec.options.delete_timeout)
+        ),
         adopted(adopt_id, GROUP_KEPT),
     )
     group = aws.ec2.SecurityGroup(

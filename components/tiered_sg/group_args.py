@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
+from tiered_sg.group_options import GroupOptions
 from tiered_sg.group_spec import GroupSpec
 from tiered_sg.inputs import (
     ArgPath,
@@ -16,7 +17,6 @@ from tiered_sg.inputs import (
     check_keys,
     check_vpc_id,
     parse_bool,
-    parse_delete_timeout,
     parse_description,
     parse_tags,
 )
@@ -36,7 +36,7 @@ _GROUP_FIELDS = (
 
 def parse_group_args(name: str, args: Mapping[str, object]) -> GroupSpec:
     """Validate ``args`` completely: shapes, values, child-name clashes and the quota."""
-    check_group_name(name)
+    name = check_group_name(name)
     at = ArgPath()
     raw = as_mapping(args, at, "ManagedSecurityGroupArgs", "pass a dict of arguments")
     _refuse_existing_group(raw, name)
@@ -53,16 +53,12 @@ def parse_group_args(name: str, args: Mapping[str, object]) -> GroupSpec:
     )
     timeout = raw.get("delete_timeout")
     tags = parse_tags(raw.get("tags") or {}, at.field("tags"))
-    return GroupSpec.create(
-        name,
-        parse_rule_entries(raw, at),
-        description,
-        tags,
-        exclusive_rules=exclusive_rules,
-        delete_timeout=DEFAULT_DELETE_TIMEOUT
-        if timeout is None
-        else parse_delete_timeout(timeout, at.field("delete_timeout")),
+    rules = parse_rule_entries(raw, at)
+    # After the rules, where the delete timeout has always been checked.
+    options = GroupOptions.parse(
+        exclusive_rules, DEFAULT_DELETE_TIMEOUT if timeout is None else timeout, at
     )
+    return GroupSpec.create(name, rules, description, tags, options=options)
 
 
 def _refuse_existing_group(raw: Mapping[str, object], name: str) -> None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Optional
 
-from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT, check_delete_timeout
 from tiered_sg.errors import TieredSgError, shown
-from tiered_sg.inputs import ArgPath, parse_bool, parse_tags
-from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.group_options import DEFAULT_GROUP_OPTIONS, GroupOptions, check_options
+from tiered_sg.inputs import ArgPath, parse_tags
+from tiered_sg.naming import group_name, rule_name
 from tiered_sg.peers import label_clash
 from tiered_sg.quota import check_quota
 from tiered_sg.rules import Rule, RuleKey, check_description, dedupe
@@ -32,26 +32,24 @@ class GroupSpec:
     freezes the tags. :meth:`create` merges duplicate rules first.
 
     Group peers without an id (``Peer.planned_group``) are groups of the same plan, whose ids
-    the builder supplies. ``exclusive_rules``: a ``VpcSecurityGroupRulesExclusive`` revokes
-    every rule of the group that is not one of ``rules``. ``delete_timeout``: how long deleting
-    the group may be retried.
+    the builder supplies. ``options``: whether the group's rules are exclusive and how long its
+    deletion may be retried, checked already (see :class:`GroupOptions`).
     """
 
     name: str
     description: str
     tags: Mapping[str, str]
     rules: tuple[Rule, ...]
-    exclusive_rules: bool = True
-    delete_timeout: str = DEFAULT_DELETE_TIMEOUT
+    options: GroupOptions = DEFAULT_GROUP_OPTIONS
 
     def __post_init__(self) -> None:
-        name = check_group_name(self.name)
+        name = group_name(self.name)  # not again when the edge or the plan checked it
+        object.__setattr__(self, "name", name)
         check_description(self.description, "description")
         tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))
         object.__setattr__(self, "tags", MappingProxyType(tags))
         object.__setattr__(self, "rules", check_group_rules(name, self.rules))
-        parse_bool(self.exclusive_rules, ArgPath(prefix=f"group {name} ", text="exclusive_rules"))
-        check_delete_timeout(self.delete_timeout)
+        check_options(self.options, f"group {name} options")
 
     @classmethod
     def create(
@@ -61,8 +59,7 @@ class GroupSpec:
         description: Optional[str] = None,
         tags: Optional[Mapping[str, str]] = None,
         *,
-        exclusive_rules: bool = True,
-        delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
+        options: GroupOptions = DEFAULT_GROUP_OPTIONS,
     ) -> "GroupSpec":
         """The spec of ``rules``, each permission once (the first description wins);
         ``description`` defaults to one naming the group."""
@@ -70,7 +67,7 @@ class GroupSpec:
             f"{name} security group, managed by tiered-sg" if description is None else description
         )
         unique = tuple(dedupe(list(rules)))
-        return cls(name, text, tags or {}, unique, exclusive_rules, delete_timeout)
+        return cls(name, text, tags or {}, unique, options)
 
 
 def check_group_rules(group: str, rules: object) -> tuple[Rule, ...]:

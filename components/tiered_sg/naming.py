@@ -30,6 +30,14 @@ MAX_TIER_NAME = MAX_LABEL
 MAX_CHAIN_NAME = MAX_GROUP_NAME - 1 - MAX_TIER_NAME
 """Longest chain name, so that ``<chain>-<tier>`` always fits in :data:`MAX_GROUP_NAME`."""
 
+
+class CheckedName(str):
+    """A name :func:`check_group_name` accepted: a valid group name, which the specs and the
+    plan take without checking it again. Only that function makes one."""
+
+    __slots__ = ()
+
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*", re.ASCII)
 _WAYS = {Direction.INGRESS: ("in", "from"), Direction.EGRESS: ("out", "to")}
@@ -79,9 +87,10 @@ def _rule_name(group: str, rule: Rule, peer: str) -> str:
 
 def check_group_name(
     name: str, what: str = "security group name", limit: int = MAX_GROUP_NAME
-) -> str:
+) -> CheckedName:
     """A group's logical name (or a part of it, within ``limit`` characters): it prefixes child
-    names and AWS's auto-generated group name."""
+    names and AWS's auto-generated group name. Every ``limit`` is at most
+    :data:`MAX_GROUP_NAME`, so whatever passes is a valid group name."""
     if not isinstance(name, str) or not _GROUP_NAME.fullmatch(name):
         raise TieredSgError(
             what,
@@ -101,7 +110,13 @@ def check_group_name(
             "AWS refuses group names that start with 'sg-'",
             f"drop the prefix, e.g. {name[3:] or 'web'!r}",
         )
-    return name
+    return CheckedName(name)
+
+
+def group_name(name: str) -> str:
+    """``name`` checked as a security group name, unless :func:`check_group_name` passed it
+    already (a :class:`CheckedName`); as a plain ``str`` either way."""
+    return str(name if isinstance(name, CheckedName) else check_group_name(name))
 
 
 def exclusive_rules_name(group: str) -> str:

@@ -20,9 +20,10 @@ import pulumi
 from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
 from tiered_sg.errors import TieredSgError
 from tiered_sg.group import ManagedSecurityGroup
+from tiered_sg.group_options import GroupOptions, check_options
 from tiered_sg.group_spec import GroupSpec
-from tiered_sg.inputs import ArgPath, parse_bool, parse_delete_timeout, parse_tags
-from tiered_sg.naming import check_group_name, rule_name
+from tiered_sg.inputs import ArgPath, parse_tags
+from tiered_sg.naming import CheckedName, check_group_name, rule_name
 from tiered_sg.peers import MAX_LABEL, Peer, PeerKind
 from tiered_sg.ports import Port
 from tiered_sg.rules import Direction, Rule, check_description, dedupe
@@ -102,7 +103,7 @@ class Topology:
     """A set of planned security groups. ``name`` prefixes every group's logical name; ``tags``
     go on every group (and rule), under each group's own tags. Every group owns its rules
     exclusively unless ``exclusive_rules`` is False, and its deletion may be retried for
-    ``delete_timeout`` (see :class:`ManagedSecurityGroup`)."""
+    ``delete_timeout`` (see :class:`ManagedSecurityGroup`): both are kept as :attr:`options`."""
 
     def __init__(
         self,
@@ -112,15 +113,36 @@ class Topology:
         exclusive_rules: bool = True,
         delete_timeout: str = DEFAULT_DELETE_TIMEOUT,
     ) -> None:
-        self.name = None if name is None else check_group_name(name, "topology name")
+        self._start(name, tags)
+        self.options = GroupOptions.parse(
+            exclusive_rules, delete_timeout, ArgPath(prefix="topology ")
+        )
+
+    @classmethod
+    def from_options(
+        cls,
+        name: Optional[str],
+        options: GroupOptions,
+        tags: Optional[Mapping[str, str]] = None,
+    ) -> "Topology":
+        """A topology whose groups take ``options``, a value built already (e.g. a
+        :class:`ChainSpec`'s): nothing parses it again."""
+        topology = cls.__new__(cls)  # skips __init__, which parses the options
+        topology._start(name, tags)
+        topology.options = check_options(options, "topology options")
+        return topology
+
+    def _start(self, name: Optional[str], tags: Optional[Mapping[str, str]]) -> None:
+        # A chain's name is checked already, as a chain name (a stricter limit).
+        self.name = (
+            name
+            if name is None or isinstance(name, CheckedName)
+            else check_group_name(name, "topology name")
+        )
         self.tags = parse_tags(tags or {}, ArgPath(prefix="topology ", text="tags"))
-        self.exclusive_rules = parse_bool(
-            exclusive_rules, ArgPath(prefix="topology ", text="exclusive_rules")
-        )
-        self.delete_timeout = parse_delete_timeout(
-            delete_timeout, ArgPath(prefix="topology ", text="delete_timeout")
-        )
         self._groups: dict[str, GroupPlan] = {}
+        # Each planned group's logical name, checked when it was planned: its spec trusts it.
+        self._full_names: dict[str, CheckedName] = {}
 
     def group(
         self,
@@ -143,6 +165,7 @@ class Topology:
         )
         plan = GroupPlan(self, name, description, merged)
         self._groups[name] = plan
+        self._full_names[name] = full_name
         return plan
 
     @property
@@ -171,7 +194,7 @@ class Topology:
         owners: dict[tuple[Direction, str], str] = {}
         specs: dict[str, GroupSpec] = {}
         for plan in self.groups:
-            full_name = self.full_name(plan.name)
+            full_name = self._full_names[plan.name]
             for rule in plan.rules:
                 self._check_peer(full_name, rule.peer)
             spec = GroupSpec.create(
@@ -179,8 +202,7 @@ class Topology:
                 plan.rules,
                 plan.description,
                 plan.tags,
-                exclusive_rules=self.exclusive_rules,
-                delete_timeout=self.delete_timeout,
+                options=self.options,
             )
             _check_unique_child_names(spec, owners)
             specs[plan.name] = spec

@@ -27,7 +27,7 @@ _NOT_OURS = {
 
 def parse_rules_args(name: str, args: Mapping[str, object]) -> RulesSpec:
     """Validate ``args`` completely: shapes, values, child-name clashes and the quota."""
-    check_group_name(name)
+    name = check_group_name(name)
     at = ArgPath()
     raw = as_mapping(args, at, "SecurityGroupRulesArgs", "pass a dict of arguments")
     for field, hint in _NOT_OURS.items():

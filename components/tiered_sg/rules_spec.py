@@ -14,7 +14,7 @@ import pulumi
 
 from tiered_sg.group_spec import check_group_rules
 from tiered_sg.inputs import ArgPath, check_group_id, parse_bool, parse_tags
-from tiered_sg.naming import check_group_name
+from tiered_sg.naming import group_name
 from tiered_sg.rules import Rule, dedupe
 
 
@@ -35,7 +35,8 @@ class RulesSpec:
     exclusive_rules: bool
 
     def __post_init__(self) -> None:
-        name = check_group_name(self.name)
+        name = group_name(self.name)  # not again when the edge checked it
+        object.__setattr__(self, "name", name)
         check_group_id(self.group_id, ArgPath(prefix=f"group {name} ", text="group_id"))
         object.__setattr__(self, "rules", check_group_rules(name, self.rules))
         tags = parse_tags(self.tags, ArgPath(prefix=f"group {name} ", text="tags"))

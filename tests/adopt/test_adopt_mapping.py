@@ -3,6 +3,9 @@ child name, and every shape it refuses with the reason and the fix."""
 
 import pytest
 
+from tiered_sg import GroupOptions, Port
+from tiered_sg.adopt.chain_shape import ChainShape
+from tiered_sg.adopt.config_builder import EntryAccess, build_config
 from tiered_sg.adopt.inventory import AwsGroup, AwsRule, Inventory, port_of
 from tiered_sg.adopt.mapping import UnmappableError, map_chain
 
@@ -132,3 +135,21 @@ def test_a_prefix_list_and_an_unknown_protocol_are_refused():
     messages = refused(inventory([*three_tiers(), listed, gre]))
     assert any(listed.id in m and "prefix list" in m for m in messages)
     assert any(gre.id in m and "protocol" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("options", "written"),
+    [
+        (GroupOptions(), {}),
+        (GroupOptions(exclusive_rules=False), {"exclusiveRules": False}),
+        (GroupOptions(delete_timeout="1h"), {"deleteTimeout": "1h"}),
+    ],
+)
+def test_the_config_states_the_group_options_only_where_they_differ_from_the_defaults(
+    options: GroupOptions, written: dict[str, object]
+):
+    entry = EntryAccess({"0.0.0.0/0": {Port.tcp(443)}}, [Port.tcp(443)])
+    config = build_config(
+        VPC, ChainShape(("sg-web",), None), ["web"], entry, None, [], options=options
+    )
+    assert {k: v for k, v in config.items() if k in ("exclusiveRules", "deleteTimeout")} == written

@@ -7,7 +7,16 @@ import pulumi
 import pytest
 import yaml
 
-from tiered_sg import ChainSpec, Peer, PeerKind, Port, TieredSgError, parse_config, read_config
+from tiered_sg import (
+    ChainSpec,
+    GroupOptions,
+    Peer,
+    PeerKind,
+    Port,
+    TieredSgError,
+    parse_config,
+    read_config,
+)
 from tiered_sg.stack_config import CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +37,8 @@ def test_no_config_means_the_documented_defaults():
     assert spec.admin_ports == (Port.tcp(22),)
     assert spec.tags == {}
     assert spec.entry_groups == ()
-    assert spec.exclusive_rules is True
+    assert spec.options == GroupOptions(exclusive_rules=True, delete_timeout="45m")
     assert spec.close_default_group is False
-    assert spec.delete_timeout == "45m"
     assert spec.admin_min_prefix == {PeerKind.IPV4: 8, PeerKind.IPV6: 32}
 
 
@@ -347,11 +355,7 @@ def test_new_scalar_and_mapping_keys_arrive_as_the_cli_passes_them():
         }
     )
     spec = config.spec
-    assert (spec.exclusive_rules, spec.close_default_group, spec.delete_timeout) == (
-        False,
-        True,
-        "1h30m",
-    )
+    assert (spec.options, spec.close_default_group) == (GroupOptions(False, "1h30m"), True)
     assert spec.admin_min_prefix == {PeerKind.IPV4: 16, PeerKind.IPV6: 48}
     assert spec.entry_groups == (Peer.group("sg-0123456789abcdef0", label="alb"),)
     assert (

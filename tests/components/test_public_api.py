@@ -13,6 +13,7 @@ def test_exported_names_are_exactly_the_documented_interface():
         "Direction",
         "EgressArgs",
         "Family",
+        "GroupOptions",
         "GroupPlan",
         "GroupSpec",
         "ManagedSecurityGroup",

@@ -41,7 +41,7 @@ def chain_spec(**fields: Any) -> ChainSpec:
     [
         (
             # The example: the name is the first thing wrong with it.
-            {"name": "sg-bad name", "tags": {"aws:x": "1"}, "delete_timeout": "0s"},
+            {"name": "sg-bad name", "tags": {"aws:x": "1"}, "options": "fast"},
             "security group name 'sg-bad name': must start with a letter and hold only letters, "
             "digits, '_' or '-' (at most 100 characters); pick a short name such as 'web' or "
             "'shop-app'",
@@ -51,9 +51,10 @@ def chain_spec(**fields: Any) -> ChainSpec:
             "group web tags key 'aws:x': keys starting with 'aws:' are reserved; rename the tag",
         ),
         (
-            {"delete_timeout": "0s"},
-            "delete timeout '0s': is zero, so a group still in use by a network interface could "
-            "not be deleted; allow the interfaces time to go, e.g. '45m'",
+            # A bad timeout cannot reach a spec: GroupOptions refuses it (see below).
+            {"options": "0s"},
+            "group web options '0s': is not a GroupOptions; "
+            "pass GroupOptions(exclusive_rules=..., delete_timeout=...)",
         ),
         (
             {"rules": (SSH, SSH)},
@@ -75,11 +76,6 @@ def chain_spec(**fields: Any) -> ChainSpec:
             {"description": "Web <prod>"},
             "description 'Web <prod>': contains characters AWS refuses: '<>'; "
             "use letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
-        ),
-        (
-            {"exclusive_rules": "yes"},
-            "group web exclusive_rules 'yes': is a string where a boolean is expected; "
-            "write true or false",
         ),
         (
             {
@@ -186,9 +182,9 @@ def test_create_still_merges_duplicates_and_names_a_default_description():
             "rename the tag",
         ),
         (
-            {"delete_timeout": "0s"},
-            "delete_timeout '0s': is zero, so a group still in use by a network interface could "
-            "not be deleted; allow the interfaces time to go, e.g. '45m'",
+            {"options": {"delete_timeout": "0s"}},
+            "options {'delete_timeout': '0s'}: is not a GroupOptions; "
+            "pass GroupOptions(exclusive_rules=..., delete_timeout=...)",
         ),
         (
             {"close_default_group": 1},

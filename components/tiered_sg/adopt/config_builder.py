@@ -16,6 +16,8 @@ from tiered_sg.adopt.inventory import AwsGroup, AwsRule, is_world_cidr
 from tiered_sg.adopt.labels import admin_cidr_names
 from tiered_sg.adopt.refusals import Refusals
 from tiered_sg.adopt.screening import known_port
+from tiered_sg.durations import DEFAULT_DELETE_TIMEOUT
+from tiered_sg.group_options import GroupOptions
 from tiered_sg.peers import Peer
 from tiered_sg.ports import Port
 from tiered_sg.rules import reaches
@@ -110,10 +112,10 @@ def build_config(
     admin: Optional[dict[str, object]],
     rules: Sequence[AwsRule],
     *,
-    exclusive_rules: bool,
+    options: GroupOptions,
 ) -> dict[str, object]:
-    """The config, keys in the order the stack file shows them; ``exclusiveRules`` is written
-    only when off (rules were left out), as the default is on."""
+    """The config, keys in the order the stack file shows them; the ``options`` only where
+    they differ from the defaults (``exclusiveRules`` off when rules were left out)."""
     tiers: list[dict[str, object]] = []
     for position, (group_id, name) in enumerate(zip(shape.tiers, names, strict=True)):
         tier: dict[str, object] = {"name": name}
@@ -138,8 +140,10 @@ def build_config(
     }
     if admin is not None:
         config.update(admin)
-    if not exclusive_rules:
+    if not options.exclusive_rules:
         config["exclusiveRules"] = False
+    if options.delete_timeout != DEFAULT_DELETE_TIMEOUT:
+        config["deleteTimeout"] = options.delete_timeout
     return config
 
 

@@ -25,6 +25,7 @@ from tiered_sg.adopt.inventory import Inventory
 from tiered_sg.adopt.labels import name_tiers
 from tiered_sg.adopt.refusals import Misfit, Refusals, UnmappableError
 from tiered_sg.adopt.screening import usable_rules
+from tiered_sg.group_options import GroupOptions
 
 __all__ = ["ChainMap", "Misfit", "UnmappableError", "map_chain"]
 
@@ -67,9 +68,8 @@ def map_chain(
     check_stray_rules(shape, rules, refusals)
     admin = admin_access(shape, rules, groups, refusals) if shape.admin is not None else None
     refusals.raise_any()
-    config = build_config(
-        inventory.vpc_id, shape, names, entry, admin, rules, exclusive_rules=not left_out
-    )
+    options = GroupOptions(exclusive_rules=not left_out)
+    config = build_config(inventory.vpc_id, shape, names, entry, admin, rules, options=options)
     matched = match_ids(config, chain, shape, names, rules, refusals)
     refusals.raise_any()
     config["adopt"] = matched.adopted
