@@ -10,13 +10,13 @@ on adopted children, for as long as ``adopt`` lists them, so no up ever renames 
 them. Ports and peers are not ignored: a config change to them reaches the adopted group.
 """
 
-import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Optional
 
 import pulumi
 
+from tiered_sg.aws_ids import GROUP_ID, RULE_ID
 from tiered_sg.errors import did_you_mean
 from tiered_sg.inputs import ArgPath, as_mapping, as_str
 
@@ -25,8 +25,6 @@ GROUP_KEPT = ("name", "description", "tags")
 RULE_KEPT = ("description", "tags")
 """Rule properties kept as AWS has them (hand-written descriptions, no chain tags)."""
 
-_GROUP_ID = re.compile(r"sg-[0-9a-f]{8,17}", re.ASCII)
-_RULE_ID = re.compile(r"sgr-[0-9a-f]{8,17}", re.ASCII)
 _EXAMPLE = "write {'tiered-web': 'sg-0123456789abcdef0'}, as python -m tiered_sg.adopt does"
 
 
@@ -38,7 +36,7 @@ def parse_adopt(value: object, at: ArgPath) -> Mapping[str, str]:
     for name, resource_id in raw.items():
         where = at.key(name)
         text = as_str(resource_id, where, "an sg- or sgr- id", _EXAMPLE)
-        if not (_GROUP_ID.fullmatch(text) or _RULE_ID.fullmatch(text)):
+        if not (GROUP_ID.fullmatch(text) or RULE_ID.fullmatch(text)):
             raise where.error(
                 text,
                 "is not a security group (sg-...) or rule (sgr-...) id",
@@ -59,10 +57,10 @@ def check_adopt(
     for name, resource_id in adopt.items():
         where = at.key(name)
         if name in group_names:
-            if not _GROUP_ID.fullmatch(resource_id):
+            if not GROUP_ID.fullmatch(resource_id):
                 raise where.error(resource_id, "is a group of the chain", "give its sg- id")
         elif name in rule_names:
-            if not _RULE_ID.fullmatch(resource_id):
+            if not RULE_ID.fullmatch(resource_id):
                 raise where.error(resource_id, "is a rule of the chain", "give its sgr- id")
         else:
             hint = did_you_mean(name, group_names | rule_names, "")

@@ -13,6 +13,7 @@ from typing import Optional
 
 import pulumi
 
+from tiered_sg.aws_ids import VPC_ID
 from tiered_sg.durations import check_delete_timeout
 from tiered_sg.errors import TieredSgError, did_you_mean
 from tiered_sg.peers import Peer
@@ -126,7 +127,6 @@ CIDRS_EXAMPLE = "write a list such as ['10.0.0.0/16']"
 MAX_TAGS = 50
 MAX_TAG_KEY = 128
 MAX_TAG_VALUE = 256
-_VPC_ID = re.compile(r"vpc-[0-9a-f]{8,17}", re.ASCII)
 
 
 def parse_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
@@ -212,7 +212,7 @@ def check_vpc_id(value: object, at: ArgPath) -> None:
         raise at.error(
             value, "is required", "pass the VPC id, e.g. aws.ec2.get_vpc(default=True).id"
         )
-    if isinstance(value, str) and not _VPC_ID.fullmatch(value):
+    if isinstance(value, str) and not VPC_ID.fullmatch(value):
         raise at.error(
             value, "is not a VPC id", "use the id AWS shows, like 'vpc-0123456789abcdef0'"
         )

@@ -14,6 +14,7 @@ from typing import Optional
 
 import pulumi
 
+from tiered_sg.aws_ids import GROUP_ID, PREFIX_LIST_ID
 from tiered_sg.errors import TieredSgError
 
 
@@ -33,9 +34,6 @@ class Family(StrEnum):
     IPV6 = "IPv6"
 
 
-_PREFIX_LIST_ID = re.compile(r"pl-[0-9a-f]{8,17}", re.ASCII)
-GROUP_ID = re.compile(r"sg-(?:[0-9a-f]{8}|[0-9a-f]{17})", re.ASCII)
-"""A security group id as AWS gives it: ``sg-`` and 8 (older groups) or 17 lowercase hex digits."""
 MAX_LABEL = 63
 """Longest label (a group peer's or a named CIDR's): group labels end up in child names."""
 _LABEL = re.compile(rf"[A-Za-z][A-Za-z0-9_.-]{{0,{MAX_LABEL - 1}}}", re.ASCII)
@@ -278,7 +276,7 @@ def label_clash(peers: Iterable[Peer]) -> Optional[tuple[Peer, Peer]]:
 
 
 def _check_prefix_list_id(prefix_list_id: str) -> None:
-    if not isinstance(prefix_list_id, str) or not _PREFIX_LIST_ID.fullmatch(prefix_list_id):
+    if not isinstance(prefix_list_id, str) or not PREFIX_LIST_ID.fullmatch(prefix_list_id):
         raise TieredSgError(
             "prefix list id",
             prefix_list_id,

@@ -330,18 +330,10 @@ def test_vpc_and_timeout_refusals_register_nothing(pulumi_runtime, args, message
 
 
 def test_groups_carry_the_delete_timeout(pulumi_runtime):
-    timeouts: dict[str, str] = {}
-    monitor = pulumi_runtime.monitor
-    register = monitor.RegisterResource
-
-    def recording(request: Any) -> Any:
-        if request.type == SG:
-            timeouts[request.name] = request.customTimeouts.delete
-        return register(request)
-
-    monitor.RegisterResource = recording  # type: ignore[method-assign]
+    sent = pulumi_runtime.record_requests()
     chain(pulumi_runtime, delete_timeout="1h30m")
     group(pulumi_runtime, vpc_id=VPC)
+    timeouts = {name: r.customTimeouts.delete for name, r in sent.items() if r.type == SG}
     assert timeouts == {
         "tiered-web": "1h30m",
         "tiered-app": "1h30m",
