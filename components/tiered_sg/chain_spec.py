@@ -45,7 +45,7 @@ from tiered_sg.inputs import (
     parse_tags,
 )
 from tiered_sg.naming import MAX_TIER_NAME, check_group_name
-from tiered_sg.peers import Peer, PeerKind
+from tiered_sg.peers import Family, Peer, PeerKind
 from tiered_sg.ports import Port
 
 ADMIN = "admin"
@@ -232,8 +232,10 @@ class _Options(TypedDict):
 
 def _parse_public(given: _Given) -> tuple[Peer, ...]:
     """The CIDRs the entry tier accepts: IPv4, then IPv6."""
-    ipv4 = parse_cidrs(*given.arg("public_ipv4_cidrs", DEFAULT_PUBLIC_IPV4_CIDRS), family=4)
-    return ipv4 + parse_cidrs(*given.arg("public_ipv6_cidrs", []), family=6)
+    ipv4 = parse_cidrs(
+        *given.arg("public_ipv4_cidrs", DEFAULT_PUBLIC_IPV4_CIDRS), family=Family.IPV4
+    )
+    return ipv4 + parse_cidrs(*given.arg("public_ipv6_cidrs", []), family=Family.IPV6)
 
 
 def _parse_admin(given: _Given) -> _Admin:

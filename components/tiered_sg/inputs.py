@@ -16,7 +16,7 @@ import pulumi
 from tiered_sg.aws_ids import VPC_ID
 from tiered_sg.durations import check_delete_timeout
 from tiered_sg.errors import TieredSgError, did_you_mean
-from tiered_sg.peers import Peer
+from tiered_sg.peers import Family, Peer
 from tiered_sg.peers import check_group_id as check_group_id_form
 from tiered_sg.ports import Port
 from tiered_sg.rules import check_description
@@ -145,10 +145,10 @@ def parse_ports(value: object, at: ArgPath) -> tuple[Port, ...]:
     return tuple(ports)
 
 
-def parse_cidrs(value: object, at: ArgPath, family: Optional[int] = None) -> tuple[Peer, ...]:
-    """A list of CIDRs of ``family`` (4, 6, or either when None), strictly parsed."""
+def parse_cidrs(value: object, at: ArgPath, family: Optional[Family] = None) -> tuple[Peer, ...]:
+    """A list of CIDRs of ``family`` (either when None), strictly parsed."""
     items = as_list(value, at, "CIDRs", CIDRS_EXAMPLE)
-    parse = {4: Peer.ipv4, 6: Peer.ipv6, None: Peer.cidr}[family]
+    parse = {Family.IPV4: Peer.ipv4, Family.IPV6: Peer.ipv6, None: Peer.cidr}[family]
     peers: list[Peer] = []
     for position, item in enumerate(items):
         where = at.index(position)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Optional
+from typing import Final, Optional
 
 import pulumi
 
@@ -26,12 +26,20 @@ class PeerKind(StrEnum):
     PREFIX_LIST = "prefix-list"
     GROUP = "group"
 
+    @property
+    def family(self) -> Optional["Family"]:
+        """The IP family of a CIDR kind; None for prefix lists and groups."""
+        return _CIDR_FAMILIES.get(self)
+
 
 class Family(StrEnum):
     """IP families: AWS counts rule quotas per family."""
 
     IPV4 = "IPv4"
     IPV6 = "IPv6"
+
+
+_CIDR_FAMILIES: Final = {PeerKind.IPV4: Family.IPV4, PeerKind.IPV6: Family.IPV6}
 
 
 MAX_LABEL = 63
@@ -114,7 +122,7 @@ class Peer:
             object.__setattr__(self, "label", self.value)
             return
         # Canonical form, so that equal networks are equal peers and rule names are stable.
-        value = str(_parse_cidr(self.value, expect=4 if kind is PeerKind.IPV4 else 6))
+        value = str(_parse_cidr(self.value, expect=kind.family))
         object.__setattr__(self, "value", value)
         if self.label in ("", value):
             object.__setattr__(self, "label", value)
@@ -285,8 +293,10 @@ def _check_prefix_list_id(prefix_list_id: str) -> None:
         )
 
 
-def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    family = {4: "IPv4 CIDR", 6: "IPv6 CIDR", None: "CIDR"}[expect]
+def _parse_cidr(
+    text: str, expect: Optional[Family]
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    family = "CIDR" if expect is None else f"{expect} CIDR"
     if not isinstance(text, str):
         raise TieredSgError(family, text, "is not a string", "write a CIDR like '10.0.0.0/16'")
     spec = text.strip()
@@ -319,13 +329,13 @@ def _parse_cidr(text: str, expect: Optional[int]) -> ipaddress.IPv4Network | ipa
             "has host bits set",
             f"use the network '{loose}', or '{single}' for that one address",
         ) from None
-    if expect is not None and network.version != expect:
-        other = "IPv6" if network.version == 6 else "IPv4"
+    found = Family.IPV4 if network.version == 4 else Family.IPV6
+    if expect is not None and found is not expect:
         raise TieredSgError(
             family,
             text,
-            f"is an {other} CIDR where an IPv{expect} CIDR is expected",
-            f"list it with the {other} CIDRs instead",
+            f"is an {found} CIDR where an {expect} CIDR is expected",
+            f"list it with the {found} CIDRs instead",
         )
     return network
 
