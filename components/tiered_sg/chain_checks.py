@@ -36,9 +36,9 @@ def check_tier_name_prefixes(names: Sequence[str], at: ArgPath, admin: str) -> N
     ``at`` is the tiers list's path; the tier named second in such a pair is the one refused,
     wherever it stands in the list.
     """
-    owners = {admin: "the admin group", **{name: f"tier {i}" for i, name in enumerate(names)}}
+    describers = {admin: "the admin group", **{name: f"tier {i}" for i, name in enumerate(names)}}
     for position, name in enumerate(names):
-        for other, owner in owners.items():
+        for other, whose in describers.items():
             direction = _extends(name, other)
             if direction is None:
                 continue
@@ -47,8 +47,8 @@ def check_tier_name_prefixes(names: Sequence[str], at: ArgPath, admin: str) -> N
                 .field("name")
                 .error(
                     name,
-                    f"starts with {owner}'s name {other!r} and {rule_infix(direction)!r}, as "
-                    f"{owner}'s rule names do ({rule_pattern(direction)}), so rules of {owner} and "
+                    f"starts with {whose}'s name {other!r} and {rule_infix(direction)!r}, as "
+                    f"{whose}'s rule names do ({rule_pattern(direction)}), so rules of {whose} and "
                     "this tier can get the same name and URN",
                     f"rename the tier, e.g. {_without_infixes(name, other)!r}",
                 )

@@ -191,7 +191,7 @@ class Topology:
         """Check every group exactly as it will be built (references, labels, the quota, child
         names), so a bad plan fails before its first resource is registered. Returns each
         group's spec, by planned name, which :func:`build_groups` registers."""
-        owners: dict[tuple[Direction, str], str] = {}
+        seen: dict[tuple[Direction, str], str] = {}
         specs: dict[str, GroupSpec] = {}
         for plan in self.groups:
             full_name = self._full_names[plan.name]
@@ -204,7 +204,7 @@ class Topology:
                 plan.tags,
                 options=self.options,
             )
-            _check_unique_child_names(spec, owners)
+            _check_unique_child_names(spec, seen)
             specs[plan.name] = spec
         return specs
 
@@ -267,20 +267,20 @@ def build_groups(
     return built
 
 
-def _check_unique_child_names(spec: GroupSpec, owners: dict[tuple[Direction, str], str]) -> None:
+def _check_unique_child_names(spec: GroupSpec, seen: dict[tuple[Direction, str], str]) -> None:
     """Rules of all groups share one URN type chain (``...$ManagedSecurityGroup$<rule type>``),
     so a rule name must be unique across the whole topology, not only within its group: groups
     ``a`` and ``a-in-tcp-8080-from-y`` can both derive ``a-in-tcp-8080-from-y-in-tcp-80-from-z``.
-    ``owners`` maps (direction, rule name) to the group that has it, over the groups seen so far.
+    ``seen`` maps (direction, rule name) to the group that has it, over the groups seen so far.
     """
     for rule in spec.rules:
         name = rule_name(spec.name, rule)
-        owner = owners.setdefault((rule.direction, name), spec.name)
-        if owner != spec.name:
+        first = seen.setdefault((rule.direction, name), spec.name)
+        if first != spec.name:
             raise TieredSgError(
                 "rule name",
                 name,
-                f"groups {owner!r} and {spec.name!r} both have an {rule.direction} rule of this "
+                f"groups {first!r} and {spec.name!r} both have an {rule.direction} rule of this "
                 "name, and the rules of all groups share one URN type, so their URNs would clash",
                 "rename one of the groups",
             )
