@@ -65,9 +65,11 @@ def rule_name(group: str, rule: Rule) -> str:
 
 
 def former_rule_name(group: str, rule: Rule) -> Optional[str]:
-    """The rule's name in 0.1.0, where it differs from :func:`rule_name` (IPv6 peers only)."""
-    former = _rule_name(group, rule, sanitize(rule.peer.value))
-    return None if former == rule_name(group, rule) else former
+    """The rule's name in 0.1.0, where it differs from :func:`rule_name`: IPv6 peers only, whose
+    name now has dots where 0.1.0 wrote every ``:`` and ``/`` as ``-``."""
+    if rule.peer.kind is not PeerKind.IPV6:
+        return None
+    return _rule_name(group, rule, sanitize(rule.peer.value))
 
 
 def peer_name(peer: Peer) -> str:

@@ -36,6 +36,7 @@ def register_rules(
     also the resource that revokes every other rule of the group. ``group_ids``: the ids of the
     plan's groups the rules reference by name; ``adopt``: rule name -> ``sgr-`` id to import."""
     rule_ids: dict[Direction, dict[str, pulumi.Output[str]]] = {d: {} for d in Direction}
+    rule_tags = dict(tags)
     for rule in rules:
         name = rule_name(group, rule)
         former = former_rule_name(group, rule)
@@ -47,7 +48,7 @@ def register_rules(
                 rule_opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=former)])
             )
         rule_ids[rule.direction][name] = _register_rule(
-            name, rule, group_id, group_ids, dict(tags), rule_opts
+            name, rule, group_id, group_ids, rule_tags, rule_opts
         )
     if exclusive:
         aws.ec2.VpcSecurityGroupRulesExclusive(
