@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
+
+from bench.child import json_from_child
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 OUR_ENTRY_POINTS: Final = ("run_resource_check", "run_stack_check", "emit")
@@ -178,17 +179,12 @@ def run(n_rules: int = 5000) -> dict[str, Any]:
     """Measure in a child process with the environment a pack process has."""
     env = {**os.environ, "PULUMI_PROJECT": "bench", "PULUMI_STACK": "bench"}
     env["PULUMI_DRY_RUN"] = "true"
-    done = subprocess.run(
+    result: dict[str, Any] = json_from_child(
         [sys.executable, "-m", "bench.attribution", str(n_rules)],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+        what="bench.attribution",
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.attribution failed:\n{done.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 

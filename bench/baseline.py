@@ -10,14 +10,14 @@ harness. Both trees' in-process checks run the same way, each in a child (see
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
+
+from bench.child import json_from_child
 
 # Prepared outside the timer (the protocol's work), then every resource policy on every resource.
 _INPROCESS_CHILD: Final = """
@@ -52,14 +52,7 @@ def inprocess_seconds(root: Path, n_rules: int) -> tuple[float, float, int]:
     """(seconds, CPU seconds, rules flagged) of ``root``'s own in-process bench harness, run in
     a child (its preparation not counted)."""
     script = _INPROCESS_CHILD.format(root=str(root), policies=str(root / "policies"), rules=n_rules)
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
+    found = json_from_child(
+        [sys.executable, "-c", script], cwd=root, what=f"in-process run of {root}"
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"in-process run of {root} failed:\n{done.stderr[-2000:]}")
-    found = json.loads(done.stdout.strip().splitlines()[-1])
     return float(found["seconds"]), float(found["cpu"]), int(found["flagged"])
